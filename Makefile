@@ -1,0 +1,42 @@
+# The two commands of the README: `make report` and `make test`.
+# Both create .venv when needed and install the locked dependencies into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/actionplan.db
+
+.PHONY: setup report test lint format lock clean-db
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@touch $(STAMP)
+
+$(DB): | $(STAMP)
+	$(BIN)/actionplan --db $(DB) init --demo
+
+report: $(STAMP) $(DB)
+	$(BIN)/actionplan --db $(DB) summary --quarter latest
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check actionplan tests bench
+	$(BIN)/ruff format --check actionplan tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format actionplan tests bench
+	$(BIN)/ruff check --fix actionplan tests bench
+
+# Re-resolve the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -q -o requirements.lock
+
+clean-db:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,112 @@
+"""Lists of actions as people ask for them: filtered, most urgent first.
+
+Shared by `actionplan list` and the workbook, so both order actions the same
+way: overdue first (longest overdue at the top), then red, amber, not started,
+green, complete, cancelled, and within each the earliest due date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from . import figures, vocab
+from .errors import FieldError
+from .history import to_timestamp
+from .records import as_plain
+from .store import Store, plain_state
+from .summary import PlanData
+
+_URGENCY = {"red": 1, "amber": 2, "not_started": 3, "green": 4, "complete": 5, "cancelled": 6}
+
+#: Keys of each object in `list --json`, in order.
+LIST_FIELDS: tuple[str, ...] = (
+    "id",
+    "recommendation_id",
+    "title",
+    "owner",
+    "due",
+    "description",
+    "team",
+    "start_on",
+    "status",
+    "progress",
+    "created_on",
+    "success_measure",
+    "evidence",
+    "baseline_due",
+    "completed_on",
+    "rag",
+    "version",
+    "last_updated",
+)
+
+
+def by_urgency(frame: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
+    """A `figures.with_rag` frame sorted most urgent first."""
+    day = to_timestamp(as_of)
+    days_overdue = (day - frame["due"]).dt.days.where(frame["overdue"], 0)
+    order = frame.assign(
+        _overdue=~frame["overdue"],
+        _days=-days_overdue,
+        _rank=frame["rag"].map(_URGENCY),
+    )
+    order = order.sort_values(["_overdue", "_days", "_rank", "due", "id"], kind="stable")
+    return order.drop(columns=["_overdue", "_days", "_rank"])
+
+
+def filter_actions(
+    frame: pd.DataFrame,
+    owner: str | None = None,
+    team: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> pd.DataFrame:
+    """Keep the actions matching every filter given (owner and team ignore case)."""
+    keep = pd.Series(True, index=frame.index)
+    if owner:
+        keep &= frame["owner"].fillna("").str.strip().str.lower() == owner.strip().lower()
+    if team:
+        keep &= frame["team"].fillna("").str.strip().str.lower() == team.strip().lower()
+    if status:
+        try:
+            wanted = vocab.normalise("status", status)
+        except ValueError as error:
+            raise FieldError("status", str(error)) from None
+        keep &= frame["status"] == wanted
+    if overdue:
+        keep &= frame["overdue"]
+    return frame[keep]
+
+
+def action_list(
+    store: Store,
+    owner: str | None = None,
+    team: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    quarter: str | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """Actions as plain dicts (the `list --json` objects), most urgent first.
+
+    Without `quarter` this is the stored current state judged at today; with
+    it, the replayed state at the quarter's as-of day.
+    """
+    today = today or date.today()
+    if quarter:
+        data = PlanData.load(store)
+        as_of = data.quarter(quarter, today).end
+        state = data.state_at(as_of)
+    else:
+        as_of = today
+        store.first_month  # noqa: B018 - fail early on a closed database
+        state = store.current_actions()
+    frame = by_urgency(figures.with_rag(state, as_of), as_of)
+    frame = filter_actions(frame, owner, team, status, overdue)
+    return [
+        {key: as_plain(value) for key, value in plain_state(row[list(LIST_FIELDS)]).items()}
+        for _, row in frame.iterrows()
+    ]

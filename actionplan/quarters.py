@@ -1,0 +1,141 @@
+"""Financial-year quarters: the unit every figure and report is counted in.
+
+Councils report by financial year (1 April to 31 March by default). A quarter is
+named by the year it falls in and its number: `2024-25-Q3` is October to
+December 2024. The year's first month is configurable for bodies whose year
+starts elsewhere; the label then names the calendar year the financial year
+starts in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .errors import FieldError
+
+DEFAULT_FIRST_MONTH = 4
+
+_LABEL = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """One quarter of a financial year.
+
+    Attributes:
+        year: calendar year in which the financial year starts (2024 for 2024-25).
+        number: 1 to 4.
+        first_month: month the financial year starts in (4 = April).
+    """
+
+    year: int
+    number: int
+    first_month: int = DEFAULT_FIRST_MONTH
+
+    @property
+    def label(self) -> str:
+        """Canonical label, e.g. `2024-25-Q3`."""
+        return f"{self.year}-{(self.year + 1) % 100:02d}-Q{self.number}"
+
+    @property
+    def start(self) -> date:
+        """First day of the quarter."""
+        month_index = self.first_month - 1 + 3 * (self.number - 1)
+        return date(self.year + month_index // 12, month_index % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day of the quarter: its as-of day."""
+        month_index = self.first_month - 1 + 3 * (self.number - 1) + 2
+        year, month = self.year + month_index // 12, month_index % 12 + 1
+        return date(year, month, calendar.monthrange(year, month)[1])
+
+    @property
+    def as_of(self) -> date:
+        """The day whose end the quarter's figures describe."""
+        return self.end
+
+    def next(self) -> Quarter:
+        """The quarter after this one."""
+        if self.number == 4:
+            return Quarter(self.year + 1, 1, self.first_month)
+        return Quarter(self.year, self.number + 1, self.first_month)
+
+    def previous(self) -> Quarter:
+        """The quarter before this one."""
+        if self.number == 1:
+            return Quarter(self.year - 1, 4, self.first_month)
+        return Quarter(self.year, self.number - 1, self.first_month)
+
+    def in_words(self) -> str:
+        """How a manager says it: `Quarter 3 (October to December) 2024 to 2025`."""
+        first = calendar.month_name[self.start.month]
+        last = calendar.month_name[self.end.month]
+        return f"Quarter {self.number} ({first} to {last}) {self.year} to {self.year + 1}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def quarter_of(day: date, first_month: int = DEFAULT_FIRST_MONTH) -> Quarter:
+    """The quarter a date falls in."""
+    months_into_year = (day.month - first_month) % 12
+    year = day.year if day.month >= first_month else day.year - 1
+    return Quarter(year, months_into_year // 3 + 1, first_month)
+
+
+def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
+    """Every quarter from `first` to `last` inclusive (empty if `last` is earlier)."""
+    found: list[Quarter] = []
+    quarter = first
+    while quarter <= last:
+        found.append(quarter)
+        quarter = quarter.next()
+    return found
+
+
+def parse_quarter(
+    text: str,
+    today: date | None = None,
+    first_month: int = DEFAULT_FIRST_MONTH,
+    field: str = "quarter",
+) -> Quarter:
+    """Read a quarter as people write it.
+
+    Accepts `2024-25-Q3`, `2024/25 Q3`, `2024-25 Q3`, and `current` or
+    `previous` relative to `today`. The two halves of the year must be
+    consecutive (`2024-26` is refused rather than guessed).
+
+    Raises:
+        FieldError: naming `field`, when the text is not a quarter.
+    """
+    if isinstance(text, Quarter):
+        return text
+    raw = str(text).strip()
+    today = today or date.today()
+    keyword = raw.lower()
+    if keyword == "current":
+        return quarter_of(today, first_month)
+    if keyword in ("previous", "last"):
+        return quarter_of(today, first_month).previous()
+    match = _LABEL.match(raw)
+    if not match:
+        raise FieldError(
+            field,
+            f"{raw!r} is not a quarter; write it like 2024-25-Q3, 2024/25 Q3, current or previous",
+        )
+    year, second, number = int(match[1]), match[2], int(match[3])
+    expected = (year + 1) % 100 if len(second) == 2 else year + 1
+    if int(second) != expected:
+        raise FieldError(
+            field, f"{raw!r} is not a financial year: {year} is followed by {year + 1}"
+        )
+    return Quarter(year, number, first_month)
+
+
+def days_between(earlier: date, later: date) -> int:
+    """Whole days from `earlier` to `later` (negative if reversed)."""
+    return (later - earlier) // timedelta(days=1)

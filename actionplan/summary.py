@@ -1,0 +1,72 @@
+"""A quarter's figures from a database: load once, replay, count.
+
+`PlanData` is everything the figures need, read in one go, so a report that
+looks at every quarter replays from memory instead of querying per quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from . import figures, history
+from .quarters import Quarter, parse_quarter
+from .store import Store
+
+
+@dataclass
+class PlanData:
+    """The plan's records in memory, as frames."""
+
+    events: pd.DataFrame
+    complaints: pd.DataFrame
+    compliments: pd.DataFrame
+    sources: pd.DataFrame
+    recommendations: pd.DataFrame
+    first_month: int
+    council: str
+    database: str
+
+    @classmethod
+    def load(cls, store: Store) -> PlanData:
+        """Read every record the figures and the report use."""
+        return cls(
+            events=store.events(),
+            complaints=store.complaints(),
+            compliments=store.table("compliments"),
+            sources=store.table("sources"),
+            recommendations=store.table("recommendations"),
+            first_month=store.first_month,
+            council=store.council,
+            database=store.display_name,
+        )
+
+    def state_at(self, day: date | pd.Timestamp) -> pd.DataFrame:
+        """Every action as it stood at the end of `day`."""
+        return history.state_at(self.events, day)
+
+    def quarter(self, text: str | Quarter, today: date | None = None) -> Quarter:
+        """Read a quarter label with this plan's financial-year start."""
+        return parse_quarter(text, today, self.first_month)
+
+
+def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
+    """The object `actionplan summary --json` prints (SPEC section 5)."""
+    state = data.state_at(quarter.end)
+    previous_state = data.state_at(quarter.previous().end)
+    return {
+        "quarter": quarter.label,
+        "start": quarter.start.isoformat(),
+        "end": quarter.end.isoformat(),
+        "actions": figures.action_figures(state, previous_state, quarter),
+        "complaints": figures.complaint_figures(data.complaints, data.compliments, quarter),
+    }
+
+
+def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
+    """Load the plan and return one quarter's figures."""
+    data = PlanData.load(store)
+    return quarter_summary(data, data.quarter(quarter, today))
