@@ -23,7 +23,7 @@ from .errors import ActionPlanError
 from .listing import action_list
 from .records import as_plain
 from .store import Store, open_store
-from .summary import summarise
+from .summary import latest_quarter, summarise
 
 console = Console()
 
@@ -231,7 +231,8 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
 @click.pass_context
 def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
     """The figures of one quarter (SPEC section 5)."""
-    result = summarise(_store(ctx), quarter)
+    store = _store(ctx)
+    result = summarise(store, latest_quarter(store) if quarter == "latest" else quarter)
     if as_json:
         _print_json(result)
         return
@@ -271,6 +272,62 @@ def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
         shown = f"{value:.0%}" if key == "upheld_rate" and value is not None else _shown(value)
         table.add_row(key.replace("_", " "), shown)
     console.print(table)
+
+
+@command(cli, "import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--kind",
+    default=None,
+    help="sources, recommendations, actions, updates, complaints or compliments "
+    "(an .xlsx without --kind takes every sheet named after a kind).",
+)
+@click.option("--by", default=None, help="Who is recording (default ACTIONPLAN_USER or login).")
+@click.pass_context
+def import_command(ctx: click.Context, file: str, kind: str | None, by: str | None) -> None:
+    """Import a CSV or .xlsx file: all of it, or nothing."""
+    from .io import import_file
+
+    counts = import_file(_store(ctx), file, kind=kind, by=by or default_user())
+    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@command(cli, "export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def export_command(ctx: click.Context, file: str) -> None:
+    """Export actions to .csv, or the whole plan with its history to .xlsx."""
+    from .io import export_file
+
+    click.echo(f"Wrote {export_file(_store(ctx), file)}")
+
+
+@command(cli, "report")
+@click.option("--quarter", default=None, help="e.g. 2024-25-Q3, current, previous, latest.")
+@click.option("--all", "every", is_flag=True, help="Every quarter that has data, plus index.html.")
+@click.option("--out", default="reports", show_default=True, help="Folder for the reports.")
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="public drops owner names and small complaint counts.",
+)
+@click.pass_context
+def report_command(
+    ctx: click.Context, quarter: str | None, every: bool, out: str, audience: str
+) -> None:
+    """Render the quarterly HTML report (atomically: a failed run leaves the old one)."""
+    from .report import render_all, render_report
+
+    if every == bool(quarter):
+        raise click.UsageError("give either --quarter Q or --all")
+    store = _store(ctx)
+    if every:
+        for path in render_all(store, out_dir=out, audience=audience):
+            click.echo(str(path))
+    else:
+        click.echo(str(render_report(store, quarter, out_dir=out, audience=audience)))
 
 
 def _shown(value: Any) -> str:

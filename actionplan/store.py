@@ -545,7 +545,8 @@ class Store:
         frame = self.table("complaints")
         links = self.table("complaint_actions")
         joined = links.groupby("complaint_id")["action_id"].agg(lambda ids: ";".join(sorted(ids)))
-        frame["action_ids"] = frame["id"].map(joined).fillna("")
+        linked = joined.to_dict()
+        frame["action_ids"] = [linked.get(complaint_id, "") for complaint_id in frame["id"]]
         return frame
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:

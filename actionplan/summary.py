@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import figures, history
+from .errors import ActionPlanError
 from .quarters import Quarter, parse_quarter
 from .store import Store
 
@@ -70,3 +71,15 @@ def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -
     """Load the plan and return one quarter's figures."""
     data = PlanData.load(store)
     return quarter_summary(data, data.quarter(quarter, today))
+
+
+def latest_quarter(store: Store, today: date | None = None) -> Quarter:
+    """The last quarter that has data (what `make report` shows).
+
+    Raises:
+        ActionPlanError: the plan holds no dated records yet.
+    """
+    quarters = store.data_quarters(today)
+    if not quarters:
+        raise ActionPlanError(f"{store.display_name} holds no dated records yet")
+    return quarters[-1]

@@ -1,0 +1,110 @@
+"""Properties of replay over random histories (SPEC section 4)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, timedelta
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from actionplan.errors import ValidationError
+from actionplan.history import STATE_COLUMNS, state_at
+from actionplan.store import Store
+
+START = date(2024, 4, 1)
+TODAY = date(2025, 6, 30)
+STATE = [c for c in STATE_COLUMNS if c not in ("last_updated", "last_updated_by", "version")]
+
+updates = st.lists(
+    st.fixed_dictionaries(
+        {
+            "action": st.sampled_from(["A1", "A2", "A3"]),
+            "day": st.integers(0, (TODAY - START).days),
+            "progress": st.none() | st.integers(0, 100),
+            "status": st.none()
+            | st.sampled_from(["on_track", "at_risk", "off_track", "complete", "cancelled"]),
+            "due_shift": st.none() | st.integers(-30, 200),
+            "note": st.none() | st.text(min_size=1, max_size=5),
+        }
+    ),
+    max_size=25,
+)
+
+
+def fresh(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("prop") / "plan.db")
+    store.initialise()
+    store.add_source({"id": "S1", "kind": "audit", "title": "Audit"})
+    store.add_recommendation({"id": "R1", "source_id": "S1", "text": "Fix it"})
+    for number, created in enumerate(["2024-04-01", "2024-07-15", "2024-10-01"], start=1):
+        store.add_action(
+            {
+                "id": f"A{number}",
+                "recommendation_id": "R1",
+                "title": "t",
+                "owner": "o",
+                "due": "2025-01-31",
+                "created_on": created,
+            },
+            by="setup",
+            today=TODAY,
+        )
+    return store
+
+
+def apply(store: Store, steps: list[dict]) -> None:
+    for step in steps:
+        as_of = START + timedelta(days=step["day"])
+        values = {
+            "action_id": step["action"],
+            "by": "p",
+            "as_of": as_of,
+            "progress": step["progress"],
+            "status": step["status"],
+            "note": step["note"],
+        }
+        if step["due_shift"] is not None:
+            values["due"] = date(2025, 1, 31) + timedelta(days=step["due_shift"])
+            values["reason"] = "moved"
+        # A refused update leaves history as it was; that is also part of the property.
+        with contextlib.suppress(ValidationError):
+            store.record_update(values, today=TODAY)
+
+
+def comparable(frame: pd.DataFrame) -> list[dict]:
+    return frame[STATE].astype(object).where(frame[STATE].notna(), None).to_dict("records")
+
+
+settings.register_profile(
+    "replay",
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@settings(settings.get_profile("replay"))
+@given(steps=updates)
+def test_stored_current_row_equals_replay_at_today(tmp_path_factory, steps) -> None:
+    store = fresh(tmp_path_factory)
+    apply(store, steps)
+    assert comparable(store.current_actions()) == comparable(state_at(store.events(), TODAY))
+
+
+@settings(settings.get_profile("replay"))
+@given(steps=updates, cut=st.integers(0, (TODAY - START).days))
+def test_state_at_d_ignores_events_after_d(tmp_path_factory, steps, cut) -> None:
+    store = fresh(tmp_path_factory)
+    apply(store, steps)
+    events = store.events()
+    day = pd.Timestamp(START + timedelta(days=cut))
+    only_known = events[events["as_of"] <= day]
+    assert comparable(state_at(events, day)) == comparable(state_at(only_known, day))
+    # and dropping a later event (as if never recorded) changes nothing at D
+    later = events[events["as_of"] > day]
+    if not later.empty:
+        assert comparable(state_at(events.drop(later.index[0]), day)) == comparable(
+            state_at(events, day)
+        )
