@@ -1,7 +1,11 @@
-"""Shared fixtures: real database files, one small plan, and the demo plan.
+"""Shared fixtures: real databases, one small plan, and the demo plan.
 
-`store` is a fresh, initialised database per test. The PostgreSQL variant is
-added by the backend fixture in this file when the server binaries exist.
+`store` is a fresh, initialised database per test, once on SQLite (a file in
+the test's tmp dir) and once on PostgreSQL (a new database in a throwaway
+cluster this session starts), so test ids show `[sqlite]` and `[postgresql]`.
+Where the PostgreSQL server binaries are absent the `[postgresql]` cases are
+skipped with the reason. A test that passes the database to the CLI uses
+`store.url` (a file URL or a PostgreSQL URL, both accepted by `--db`).
 """
 
 from __future__ import annotations
@@ -14,13 +18,50 @@ import pytest
 
 from actionplan.store import Store
 
+from .pg import MISSING_REASON, Cluster, server_bin
+
 ROOT = Path(__file__).resolve().parents[1]
+
+#: The backends every `store` test runs on.
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """The session's own PostgreSQL server, started on first use and stopped at the end."""
+    bin_dir = server_bin()
+    if bin_dir is None:
+        pytest.skip(MISSING_REASON)
+    cluster = Cluster(bin_dir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """`sqlite` or `postgresql`: which database the test runs on."""
+    return request.param
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A new, empty, initialised SQLite plan."""
-    fresh = Store(tmp_path / "plan.db")
+def empty_db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database (no tables) on the test's backend, removed afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'plan.db'}"
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database()
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def store(empty_db: str) -> Iterator[Store]:
+    """A new, empty, initialised plan (SQLite file or PostgreSQL database)."""
+    fresh = Store(empty_db)
     fresh.initialise()
     yield fresh
     fresh.close()
