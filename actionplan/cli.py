@@ -330,6 +330,31 @@ def report_command(
         click.echo(str(render_report(store, quarter, out_dir=out, audience=audience)))
 
 
+@command(cli, "migrate")
+@click.pass_context
+def migrate_command(ctx: click.Context) -> None:
+    """Bring a database made by an older actionplan up to this version's schema."""
+    from .migrations import migrate
+
+    store = Store(ctx.obj)
+    old, new = migrate(store)
+    if old == new:
+        click.echo(f"{store.display_name} is already at schema {new}; nothing to do")
+    else:
+        click.echo(f"Migrated {store.display_name} from schema {old} to {new}")
+
+
+@command(cli, "backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup_command(ctx: click.Context, file: str) -> None:
+    """Copy a SQLite plan to FILE, consistently, while others may be saving."""
+    from .backup import backup
+
+    store = Store(ctx.obj)
+    click.echo(f"Backed up {store.display_name} to {backup(store, file)}")
+
+
 def _shown(value: Any) -> str:
     return "-" if value is None else str(value)
 

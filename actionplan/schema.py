@@ -22,7 +22,9 @@ from sqlalchemy import (
 )
 
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
-SCHEMA_VERSION = 1
+#: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof` and
+#: the `schema_migrations` log.
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -120,6 +122,17 @@ updates = Table(
     Column("evidence", Text),
     UniqueConstraint("action_id", "version", name="uq_updates_action_version"),
     Index("ix_updates_as_of", "as_of"),
+    # Schema 2: one action's events up to a date (a save's replay, history views).
+    Index("ix_updates_action_asof", "action_id", "as_of"),
+)
+
+#: Schema 2: one row per migration `actionplan migrate` applied, for the audit trail.
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("applied_at", DateTime, nullable=False),
 )
 
 complaints = Table(
