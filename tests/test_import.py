@@ -1,0 +1,423 @@
+"""Importing a council's spreadsheets: what is accepted, what is refused, and how."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from actionplan import history, schema
+from actionplan.cli import cli
+from actionplan.errors import ActionPlanError, ValidationError
+from actionplan.io import import_file
+from actionplan.store import Store
+
+TODAY = dt.date(2025, 6, 30)
+
+
+def snapshot(store: Store) -> tuple[dict[str, list[tuple]], bytes | None]:
+    """Every row of every table, and (SQLite) the database file's bytes."""
+    rows = {}
+    with store.read() as conn:
+        for name, table in schema.metadata.tables.items():
+            found = conn.execute(select(table)).all()
+            rows[name] = sorted(tuple(map(str, row)) for row in found)
+    store.close()  # checkpoint the WAL so the file holds everything
+    data = store.path.read_bytes() if store.path is not None else None
+    return rows, data
+
+
+def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def populated(plan: Store) -> Store:
+    """S1, R1 and action A1 (created 1 April 2024, due 31 March 2025)."""
+    plan.add_action(
+        {
+            "id": "A1",
+            "recommendation_id": "R1",
+            "title": "Publish waiting times",
+            "owner": "Head of Assessment",
+            "due": "2025-03-31",
+            "created_on": "2024-04-01",
+        },
+        by="Improvement Officer",
+        today=TODAY,
+    )
+    return plan
+
+
+def test_messy_spreadsheet_is_read_as_a_person_means_it(plan: Store, tmp_path: Path) -> None:
+    workbook = Workbook()
+    actions = workbook.active
+    actions.title = "Actions"
+    actions.append([" ID", "Recommendation ID", "Title ", "owner", "Due", "Status", "Progress",
+                    "Created On", "Team"])  # fmt: skip
+    actions.append(["A1", "R1", "  Publish waiting times  ", " Head of Assessment ",
+                    dt.datetime(2025, 3, 31), "On Track", "45%", dt.datetime(2024, 4, 1),
+                    "Assessment"])  # fmt: skip
+    actions.append(["A2", "R1", "Train reviewers", "Principal Social Worker", "31/12/2024",
+                    "on-track", 0.6, "01/05/2024", None])  # fmt: skip
+    actions["G3"].number_format = "0%"
+    actions.append(["A3", "R1", "Close old cases", "Team Manager", "2024-09-30", "Complete",
+                    None, "2024-04-15", ""])  # fmt: skip
+    actions.append([None] * 9)
+    actions.append(["", "  ", None])
+    actions.append([])
+    updates = workbook.create_sheet("Updates")
+    updates.append(["action_id", "by", "as_of", "progress", "status", "due", "reason", "note"])
+    updates.append(["A1", "Improvement Officer", dt.datetime(2024, 6, 30), "60 %", "At Risk",
+                    None, None, " Waiting for data "])  # fmt: skip
+    updates.append(["A2", "Improvement Officer", "30/09/2024", None, "COMPLETED", None, None, None])
+    updates.append([None, None])
+    path = tmp_path / "messy.xlsx"
+    workbook.save(path)
+
+    counts = import_file(plan, path, by="Officer", today=TODAY)
+
+    assert counts == {"actions": 3, "updates": 2}
+    first = plan.get_action("A1")
+    assert (first["title"], first["owner"], first["team"]) == (
+        "Publish waiting times",
+        "Head of Assessment",
+        "Assessment",
+    )
+    assert (first["due"], first["created_on"]) == (dt.date(2025, 3, 31), dt.date(2024, 4, 1))
+    assert (first["status"], first["progress"]) == ("at_risk", 60)
+    assert plan.history("A1")[0]["changes"]["progress"]["new"] == 45
+    assert plan.history("A1")[1]["note"] == "Waiting for data"
+    second = plan.get_action("A2")
+    assert (second["due"], second["created_on"]) == (dt.date(2024, 12, 31), dt.date(2024, 5, 1))
+    assert plan.history("A2")[0]["changes"]["progress"]["new"] == 60
+    assert (second["status"], second["progress"], second["completed_on"]) == (
+        "complete",
+        100,
+        dt.date(2024, 9, 30),
+    )
+    third = plan.get_action("A3")
+    assert (third["status"], third["progress"], third["team"]) == ("complete", 100, None)
+    assert plan.history("A1")[0]["by"] == "Officer"
+
+
+def _actions(*rows: str, header: str = "id,recommendation_id,title,owner,due,created_on") -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+GOOD = "A2,R1,Train reviewers,Principal Social Worker,2024-12-31,2024-05-01"
+
+REFUSALS = [
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD, header="id,recommendation_id,title,owner,due,created_on,colour").replace(
+            "2024-05-01\n", "2024-05-01,red\n", 1
+        ),
+        ["row 1, column colour: is not a field of a action"],
+        id="unknown-column",
+    ),
+    pytest.param(
+        "actions.csv",
+        "id,recommendation_id,title,due\nA2,R1,Train reviewers,2024-12-31\n",
+        ["row 1, column owner: is required but the header has no such column"],
+        id="missing-required-column",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD, GOOD.replace("Train", "Retrain")),
+        ["row 3, column id: 'A2' already exists in this file"],
+        id="duplicate-id-in-file",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD.replace("A2", "A1")),
+        ["row 2, column id: 'A1' already exists in the database"],
+        id="duplicate-id-in-database",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD.replace("R1", "R9")),
+        ["row 2, column recommendation_id: there is no recommendation 'R9'"],
+        id="reference-to-nothing",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(
+            GOOD + ",Done-ish", header="id,recommendation_id,title,owner,due,created_on,status"
+        ),
+        ["row 2, column status: 'Done-ish' is not a status"],
+        id="unknown-status",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD.replace("2024-12-31", "12/31/2024")),
+        ["row 2, column due: '12/31/2024' is not a real date"],
+        id="us-date",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(GOOD + ",120", header="id,recommendation_id,title,owner,due,created_on,progress"),
+        ["row 2, column progress: '120' is not a whole percentage from 0 to 100"],
+        id="progress-over-100",
+    ),
+    pytest.param(
+        "actions.csv",
+        _actions(
+            GOOD,
+            GOOD.replace("A2", "A3").replace("2024-12-31", "31/02/2025"),
+            *[GOOD.replace("A2", f"A{n}") for n in range(4, 7)],
+            GOOD.replace("A2", "A7") + ",Nearly",
+            header="id,recommendation_id,title,owner,due,created_on,status",
+        ),
+        [
+            "row 3, column due: '31/02/2025' is not a real date",
+            "row 7, column status: 'Nearly' is not a status",
+        ],
+        id="every-problem-listed",
+    ),
+    pytest.param(
+        "updates.csv",
+        "action_id,by,as_of,due\nA1,Officer,2024-06-30,2025-06-30\n",
+        ["row 2, column reason: is required when the due date changes"],
+        id="update-breaks-history-rule",
+    ),
+    pytest.param(
+        "updates.csv",
+        "action_id,by,as_of,progress\nA9,Officer,2024-06-30,50\n",
+        ["row 2, column action_id: there is no action 'A9'"],
+        id="update-of-missing-action",
+    ),
+    pytest.param(
+        "updates.csv",
+        "action_id,by,as_of,progress\nA1,Officer,2024-03-01,50\n",
+        ["row 2, column as_of: 2024-03-01 is before the action was created (2024-04-01)"],
+        id="update-before-creation",
+    ),
+    pytest.param(
+        "complaints.csv",
+        "id,stage,received_on,escalated_from\nC2,stage2,2024-05-01,C1\nC1,stage1,2024-04-01,\n",
+        ["row 2, column escalated_from: there is no complaint 'C1'"],
+        id="escalation-from-a-later-row",
+    ),
+    pytest.param(
+        "complaints.csv",
+        "id,stage,received_on,action_ids\nC1,stage1,2024-05-01,A1;A8\n",
+        ["row 2, column action_ids: there is no action 'A8'"],
+        id="complaint-names-missing-action",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), REFUSALS)
+def test_bad_file_is_refused_whole_naming_row_and_column(
+    populated: Store, tmp_path: Path, name: str, text: str, expected: list[str]
+) -> None:
+    path = write_csv(tmp_path, name, text)
+    before = snapshot(populated)
+    with pytest.raises(ValidationError) as caught:
+        import_file(populated, path, by="Officer", today=TODAY)
+    for message in expected:
+        assert message in str(caught.value)
+    assert snapshot(populated) == before
+
+
+def _xlsx_bytes(tmp_path: Path) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["id", "kind", "title"])
+    workbook.active.append(["S2", "audit", "Internal audit"])
+    workbook.save(tmp_path / "good.xlsx")
+    return (tmp_path / "good.xlsx").read_bytes()
+
+
+UNREADABLE = [
+    pytest.param(
+        "actions.csv",
+        lambda _: _actions(GOOD, GOOD.replace("Train", "Trïin")).encode("latin-1"),
+        "row 3 is not UTF-8 text",
+        id="not-utf8",
+    ),
+    pytest.param(
+        "actions.csv", lambda _: _actions(GOOD).encode() + b"\x00\x01", "NUL byte", id="nul-byte"
+    ),
+    pytest.param(
+        "sources.xlsx",
+        lambda tmp: _xlsx_bytes(tmp)[:700],
+        "not a readable .xlsx workbook",
+        id="truncated-xlsx",
+    ),
+    pytest.param("actions.csv", lambda _: b"", "the file is empty", id="empty-file"),
+    pytest.param("actions.csv", lambda _: b"\xef\xbb\xbf\r\n\r\n", "empty", id="blank-file"),
+    pytest.param("actions.csv", None, "no such file", id="missing-file"),
+    pytest.param("notes.csv", lambda _: _actions(GOOD).encode(), "--kind", id="kind-unknown"),
+    pytest.param("actions.xls", lambda _: b"\xd0\xcf\x11\xe0", "save it as .xlsx", id="old-xls"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), UNREADABLE)
+def test_unreadable_file_is_refused_in_one_line(
+    populated: Store, tmp_path: Path, name: str, content, expected: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content(tmp_path))
+    before = snapshot(populated)
+    with pytest.raises(ActionPlanError) as caught:
+        import_file(populated, path, by="Officer", today=TODAY)
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert snapshot(populated) == before
+
+
+def test_cli_prints_every_problem_on_one_line_and_exits_1(populated: Store, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "plan actions.csv",
+        _actions(
+            GOOD,
+            GOOD.replace("A2", "A3").replace("2024-12-31", "12/31/2024"),
+            GOOD.replace("A2", "A4") + ",Sort of",
+            header="id,recommendation_id,title,owner,due,created_on,status",
+        ),
+    )
+    result = CliRunner().invoke(cli, ["--db", populated.url, "import", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: row 3, column due: '12/31/2024'")
+    assert "; row 4, column status: 'Sort of' is not a status" in lines[0]
+
+
+def test_reimporting_the_same_files_is_refused_and_never_doubles(
+    populated: Store, tmp_path: Path
+) -> None:
+    actions = write_csv(tmp_path, "actions.csv", _actions(GOOD))
+    updates = write_csv(
+        tmp_path,
+        "updates.csv",
+        "action_id,by,as_of,progress,note\nA2,Officer,2024-06-30,,Kick-off held\n"
+        "A2,Officer,2024-07-31,20,\n",
+    )
+    assert import_file(populated, actions, by="Officer", today=TODAY) == {"actions": 1}
+    assert import_file(populated, updates, today=TODAY) == {"updates": 2}
+    before = snapshot(populated)
+    with pytest.raises(ValidationError, match="row 2, column id: 'A2' already exists"):
+        import_file(populated, actions, by="Officer", today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        import_file(populated, updates, today=TODAY)
+    assert "row 2, column note: repeats version 2 of action A2" in str(caught.value)
+    assert "row 3: changes nothing" in str(caught.value)
+    assert snapshot(populated) == before
+
+
+def test_kind_comes_from_the_file_name_or_the_option(populated: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "westbury-sources-2024.csv", "id,kind,title\nS2,Audit,Audit\n")
+    assert import_file(populated, path, today=TODAY) == {"sources": 1}
+    other = write_csv(tmp_path, "list.csv", "id,kind,title\nS3,CQC assessment,CQC\n")
+    assert import_file(populated, other, kind="Sources", today=TODAY) == {"sources": 1}
+    assert populated.table("sources").set_index("id").loc["S3", "kind"] == "cqc_assessment"
+
+
+def test_ids_defined_earlier_in_the_same_workbook_count(plan: Store, tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Complaints"
+    workbook.active.append(["id", "stage", "received_on", "escalated_from", "action_ids"])
+    workbook.active.append(["C1", "Stage 1", "2024-05-01", None, "A5"])
+    workbook.active.append(["C2", "Stage 2", "2024-06-01", "C1", "A5; A5"])
+    recommendations = workbook.create_sheet("Recommendations")
+    recommendations.append(["id", "source_id", "text"])
+    recommendations.append(["R2", "S1", "Learn from complaints"])
+    actions = workbook.create_sheet("Actions")
+    actions.append(["id", "recommendation_id", "title", "owner", "due", "created_on"])
+    actions.append(["A5", "R2", "Review letters", "Complaints Manager", "2024-12-31", "2024-05-01"])
+    workbook.save(tmp_path / "plan.xlsx")
+
+    counts = import_file(plan, tmp_path / "plan.xlsx", by="Officer", today=TODAY)
+
+    assert counts == {"recommendations": 1, "actions": 1, "complaints": 2}
+    complaints = plan.complaints().set_index("id")
+    assert complaints.loc["C2", "escalated_from"] == "C1"
+    assert complaints.loc["C2", "action_ids"] == "A5"
+
+
+UPDATE_ROWS = [
+    # action, by, as_of, progress, status, due, reason, note, completed_on
+    ("A1", "Officer", "2024-05-31", "20", "on_track", "", "", "", ""),
+    ("A2", "Manager", "2024-06-15", "", "at risk", "2025-06-30", "Supplier late", "", ""),
+    ("A1", "Officer", "2024-08-31", "", "complete", "", "", "", "2024-08-20"),
+    ("A1", "Officer", "2024-07-31", "70", "", "", "", "recorded late", ""),
+    ("A2", "Manager", "2024-06-15", "", "", "", "", "same day and later", ""),
+    ("A1", "Officer", "2024-10-15", "80", "on track", "", "", "Reopened after audit", ""),
+    ("A2", "Manager", "2024-05-20", "35", "", "", "", "", ""),
+    ("A1", "Officer", "2024-12-01", "", "Complete", "", "", "", ""),
+    ("A3", "Officer", "2024-06-01", "", "", "", "", "note only", ""),
+    ("A2", "Manager", "2025-01-31", "", "off-track", "2025-09-30", "Funding", "", ""),
+]
+
+
+def test_bulk_updates_give_the_same_result_as_one_by_one(plan: Store, tmp_path: Path) -> None:
+    other = Store(tmp_path / "one-by-one.db")
+    other.initialise()
+    other.add_source({"id": "S1", "kind": "peer_review", "title": "Peer challenge"})
+    other.add_recommendation({"id": "R1", "source_id": "S1", "text": "Reduce waits"})
+    for target in (plan, other):
+        for number, created in ((1, "2024-04-01"), (2, "2024-05-01"), (3, "2024-05-15")):
+            target.add_action(
+                {
+                    "id": f"A{number}",
+                    "recommendation_id": "R1",
+                    "title": f"Action {number}",
+                    "owner": "Head of Service",
+                    "due": "2025-03-31",
+                    "created_on": created,
+                },
+                by="Improvement Officer",
+                today=TODAY,
+            )
+        # An update already stored before the import, recorded late.
+        target.record_update(
+            {"action_id": "A3", "by": "Officer", "as_of": "2024-09-01", "progress": "40"},
+            today=TODAY,
+        )
+    header = "action_id,by,as_of,progress,status,due,reason,note,completed_on"
+    lines = [header, *(",".join(row) for row in UPDATE_ROWS)]
+    path = write_csv(tmp_path, "updates.csv", "\n".join(lines) + "\n")
+
+    assert import_file(plan, path, today=TODAY) == {"updates": len(UPDATE_ROWS)}
+    for row in UPDATE_ROWS:
+        other.record_update(dict(zip(header.split(","), row, strict=True)), today=TODAY)
+
+    def comparable(frame):
+        return frame.drop(columns=["last_updated"]).sort_values("id").reset_index(drop=True)
+
+    assert comparable(plan.current_actions()).equals(comparable(other.current_actions()))
+    bulk_events, single_events = plan.events(), other.events()
+    for day in ("2024-05-31", "2024-06-15", "2024-07-31", "2024-09-30", "2024-11-30", TODAY):
+        assert comparable(history.state_at(bulk_events, day)).equals(
+            comparable(history.state_at(single_events, day))
+        ), day
+    assert [e["version"] for e in plan.history("A1")] == [1, 2, 3, 4, 5, 6]
+    other.close()
+
+
+def test_late_recorded_update_is_judged_against_the_state_at_its_date(
+    populated: Store, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path,
+        "updates.csv",
+        "action_id,by,as_of,status,progress\n"
+        "A1,Officer,2024-09-30,complete,\n"
+        "A1,Officer,2024-06-30,,100\n"
+        "A1,Officer,2024-07-31,complete,90\n",
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_file(populated, path, today=TODAY)
+    message = str(caught.value)
+    assert "row 4, column progress: a complete action is at 100%, not 90%" in message
+    assert "row 3" not in message
