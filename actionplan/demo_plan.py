@@ -24,13 +24,13 @@ DEMO_FOLDER = ROOT / "data" / "demo"
 DEMO_CREATOR = "Improvement Team"
 
 
-def demo_files(folder: str | Path = DEMO_FOLDER) -> list[tuple[str, Path]]:
+def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
     """The demo's CSV files as `(kind, path)`, in dependency order.
 
     Raises:
         ActionPlanError: a file is missing (regenerate them with `python -m actionplan.demo`).
     """
-    folder = Path(folder)
+    folder = Path(folder or DEMO_FOLDER)
     files = [(kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER]
     missing = [path.name for _, path in files if not path.exists()]
     if missing:
@@ -45,7 +45,7 @@ def load_demo(
     store: Store,
     council: str | None = None,
     first_month: int | None = None,
-    folder: str | Path = DEMO_FOLDER,
+    folder: str | Path | None = None,
 ) -> dict[str, int]:
     """Create the database and fill it with the demo plan, all or nothing.
 
@@ -53,7 +53,7 @@ def load_demo(
         store: an empty database (it is initialised here).
         council: the council name reports show (default the store's default).
         first_month: the month the financial year starts (default April).
-        folder: where the demo CSV files are.
+        folder: where the demo CSV files are (default `data/demo`).
 
     Returns:
         How many records of each kind were loaded.

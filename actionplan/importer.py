@@ -352,7 +352,7 @@ class _Loader:
         if not sheet.header:
             return []
         allowed_extra = set(HISTORY_COLUMNS) if part.is_history else set()
-        if kind == "action":
+        if kind == "action" and self.history_mode:
             allowed_extra = set(DERIVED_ACTION_COLUMNS)
         fields = set(field_names(kind))
         columns: dict[int, str] = {}

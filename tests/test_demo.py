@@ -1,0 +1,139 @@
+"""The demo plan: loaded through the real importer, and worth looking at every quarter."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actionplan.cli import cli
+from actionplan.demo_plan import DEMO_FOLDER, load_demo
+from actionplan.errors import ActionPlanError, ValidationError
+from actionplan.store import Store
+
+DEMO_QUARTERS = [
+    "2023-24-Q3",
+    "2023-24-Q4",
+    "2024-25-Q1",
+    "2024-25-Q2",
+    "2024-25-Q3",
+    "2024-25-Q4",
+    "2025-26-Q1",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """`actionplan init --demo`, then `summary --quarter Q --json` for every demo quarter."""
+    db = str(tmp_path_factory.mktemp("init-demo") / "demo.db")
+    runner = CliRunner()
+    created = runner.invoke(cli, ["--db", db, "init", "--demo"])
+    assert created.exit_code == 0, created.output
+    summaries = {}
+    for quarter in DEMO_QUARTERS:
+        result = runner.invoke(cli, ["--db", db, "summary", "--quarter", quarter, "--json"])
+        assert result.exit_code == 0, result.output
+        summaries[quarter] = json.loads(result.stdout)
+    return summaries
+
+
+@pytest.mark.parametrize("quarter", DEMO_QUARTERS)
+def test_every_demo_quarter_shows_at_least_four_rag_groups(
+    demo_summaries: dict[str, dict], quarter: str
+) -> None:
+    by_rag = demo_summaries[quarter]["actions"]["by_rag"]
+    assert sum(1 for count in by_rag.values() if count > 0) >= 4, by_rag
+
+
+def test_demo_has_slipped_actions_and_late_remedies(demo_summaries: dict[str, dict]) -> None:
+    assert any(s["actions"]["slipped"] > 0 for s in demo_summaries.values())
+    assert any(s["complaints"]["remedies_late"] > 0 for s in demo_summaries.values())
+
+
+def test_demo_plan_has_the_promised_records(demo_db: Path) -> None:
+    store = Store(demo_db)
+    sources = store.table("sources")
+    assert {"peer_review", "cqc_assessment", "ombudsman", "complaint", "staff_feedback"} <= set(
+        sources["kind"]
+    )
+    peer_reviews = sources.loc[sources["kind"] == "peer_review", "id"]
+    recommendations = store.table("recommendations")
+    assert 8 <= recommendations["source_id"].isin(peer_reviews).sum() <= 12
+    actions = store.current_actions()
+    assert len(actions) >= 40
+    assert actions["owner"].notna().all() and actions["team"].notna().all()
+    complaints = store.complaints()
+    assert len(complaints) >= 150
+    assert set(complaints["stage"]) == {"stage1", "stage2", "ombudsman"}
+    themes = " ".join(complaints["theme"].dropna()).lower()
+    for theme in ("financial assessment", "care planning", "charging"):
+        assert theme in themes
+    assert len(store.table("compliments")) > 0
+    assert len(store.data_quarters()) >= 6
+    store.close()
+
+
+def test_demo_history_tells_the_stories_a_reader_needs(demo_db: Path) -> None:
+    store = Store(demo_db)
+    events = store.table("updates").sort_values(["action_id", "version"])
+    updates = events[events["kind"] == "update"]
+    assert (updates["due"].notna() & updates["reason"].notna()).any(), "a slipped due date"
+    assert (updates["status"] == "cancelled").any()
+    current = store.current_actions()
+    late = current[
+        (current["status"] == "complete") & (current["completed_on"] > current["baseline_due"])
+    ]
+    assert len(late) > 0, "a late completion"
+    reopened = 0
+    late_recorded = 0
+    for _, steps in events.groupby("action_id"):
+        statuses = steps["status"].dropna().tolist()
+        if "complete" in statuses:
+            after = statuses[statuses.index("complete") + 1 :]
+            reopened += any(status != "complete" for status in after)
+        as_of = steps["as_of"].tolist()
+        late_recorded += any(
+            later < earlier for earlier, later in zip(as_of, as_of[1:], strict=False)
+        )
+    assert reopened > 0, "a reopened action"
+    assert late_recorded > 0, "an update recorded after a later-dated one"
+    store.close()
+
+
+def test_broken_demo_file_is_named_and_leaves_no_database(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO_FOLDER, folder)
+    updates = folder / "updates.csv"
+    lines = updates.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("as_of")] = "12/31/2024"
+    lines[1] = ",".join(cells)
+    updates.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "demo.db")
+
+    with pytest.raises(ValidationError) as caught:
+        load_demo(store, folder=folder)
+
+    assert "updates.csv, row 2, column as_of: '12/31/2024'" in str(caught.value)
+    assert not store.exists()
+    store.initialise()  # the database is free to be made again
+    store.close()
+
+
+def test_missing_demo_files_are_named(tmp_path: Path) -> None:
+    store = Store(tmp_path / "demo.db")
+    with pytest.raises(ActionPlanError, match="missing sources.csv, recommendations.csv"):
+        load_demo(store, folder=tmp_path)
+    assert not store.exists()
+
+
+def test_init_demo_refuses_a_database_that_holds_a_plan(demo_db: Path) -> None:
+    before = demo_db.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(demo_db), "init", "--demo"])
+    assert result.exit_code == 1
+    assert "already holds an action plan" in result.stderr
+    assert demo_db.read_bytes() == before
