@@ -20,8 +20,10 @@ $(STAMP): pyproject.toml requirements.lock
 $(DB): | $(STAMP)
 	$(BIN)/actionplan --db $(DB) init --demo
 
+# Render the latest quarter that has data; the last line printed is the report's path.
 report: $(STAMP) $(DB)
-	$(BIN)/actionplan --db $(DB) summary --quarter latest
+	@$(BIN)/actionplan --db $(DB) summary --quarter latest
+	@$(BIN)/actionplan --db $(DB) report --quarter latest --out reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

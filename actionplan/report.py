@@ -190,16 +190,25 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _failed_section(notebook: Any, cell_index: int | None) -> str:
-    if notebook is None or cell_index is None or cell_index >= len(notebook.cells):
+def _failed_section(notebook: Any) -> str:
+    """The report section of the cell that raised, from its `section-*` tag.
+
+    Found by its error output rather than papermill's cell index, which the
+    error-marker cells papermill inserts make unreliable.
+    """
+    if notebook is None:
         return "unknown"
-    for tag in notebook.cells[cell_index].get("metadata", {}).get("tags", []):
-        if tag == "section-setup":
-            return "loading the plan"
-        if tag.startswith("section-"):
-            key = tag.removeprefix("section-")
-            return SECTION_HEADINGS.get(key, key)
-    return f"cell {cell_index}"
+    for index, cell in enumerate(notebook.cells):
+        if not any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            continue
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if tag == "section-setup":
+                return "loading the plan"
+            if tag.startswith("section-"):
+                key = tag.removeprefix("section-")
+                return SECTION_HEADINGS.get(key, key)
+        return f"cell {index}"
+    return "unknown"
 
 
 def _first_line(text: Any) -> str:
@@ -244,7 +253,7 @@ def execute(
     except PapermillExecutionError as error:
         kept = _keep_failed(running, paths)
         notebook = nbformat.read(kept, as_version=4) if kept else None
-        section = _failed_section(notebook, error.cell_index)
+        section = _failed_section(notebook)
         raise ReportError(
             f'report section "{section}" failed: {error.ename}: {_first_line(error.evalue)} '
             f"(failed notebook kept at {kept or running})"

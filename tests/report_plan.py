@@ -81,11 +81,38 @@ def build_report_plan(path: Path, xss_title: str | None = None) -> Path:
     for update in updates:
         store.record_update({"by": "Improvement Officer", **update}, today=TODAY)
     complaints = [
-        ("C1", "stage1", "2024-10-03", "Charging", "upheld", "2024-10-30", "2024-11-30", "2024-11-20"),
+        (
+            "C1",
+            "stage1",
+            "2024-10-03",
+            "Charging",
+            "upheld",
+            "2024-10-30",
+            "2024-11-30",
+            "2024-11-20",
+        ),
         ("C2", "stage1", "2024-10-12", "Charging", "not_upheld", "2024-11-05", "", ""),
-        ("C3", "stage2", "2024-11-08", "Care planning", "partly_upheld", "2024-12-05", "2024-12-20", ""),
+        (
+            "C3",
+            "stage2",
+            "2024-11-08",
+            "Care planning",
+            "partly_upheld",
+            "2024-12-05",
+            "2024-12-20",
+            "",
+        ),
         ("C4", "ombudsman", "2024-12-01", "Financial assessments", "pending", "", "", ""),
-        ("C5", "stage1", "2024-08-02", "Care planning", "upheld", "2024-08-30", "2024-09-30", "2024-10-04"),
+        (
+            "C5",
+            "stage1",
+            "2024-08-02",
+            "Care planning",
+            "upheld",
+            "2024-08-30",
+            "2024-09-30",
+            "2024-10-04",
+        ),
     ]
     for cid, stage, received, theme, outcome, decided, due, done in complaints:
         store.add_complaint(
