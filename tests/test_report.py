@@ -1,9 +1,9 @@
 """The quarterly report as a manager receives it: rendered by papermill, read as HTML.
 
-The expensive part (rendering every quarter of the plan with a real kernel) is
-done once per module; the tests then read the files it wrote. The plan is the
-demo plan when its CSV files are present, else the small plan of
-`tests/report_plan.py`.
+The expensive part (rendering every quarter of the demo plan with a real
+kernel) is done once per module; the tests then read the files it wrote. The
+escaping tests use the small plan of `tests/report_plan.py` with a hostile
+action title.
 """
 
 from __future__ import annotations
@@ -56,26 +56,12 @@ HEADLINES = (
 )
 
 
-def _plan(folder: Path) -> Path:
-    """The demo plan if its files exist, else the small report plan."""
-    path = folder / "plan.db"
-    try:
-        from actionplan.demo_plan import load_demo
-
-        store = Store(path)
-        load_demo(store)
-        store.close()
-        return path
-    except Exception:
-        path.unlink(missing_ok=True)
-        return build_report_plan(path)
-
-
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """`report --all` and one public report, rendered once for the whole module."""
+def rendered(tmp_path_factory: pytest.TempPathFactory, demo_db_template: Path) -> dict:
+    """`report --all` and one public report of the demo plan, rendered once for the module."""
     folder = tmp_path_factory.mktemp("report")
-    db = _plan(folder)
+    db = folder / "demo.db"
+    shutil.copy(demo_db_template, db)
     store = Store(db)
     quarters = [quarter.label for quarter in store.data_quarters()]
     paths = render_all(store, folder / "reports", progress=False)
