@@ -1,0 +1,158 @@
+"""In-process measurements, each run as `python -m bench.probe WHAT ...` in its own process.
+
+A probe times only the work it is named after (not Python's start-up or
+imports; the end-to-end rows time those), then prints one JSON line. Running
+each probe as a new process gives every measurement its own peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+#: The plan's CSV files, in the order their references need them.
+KINDS: tuple[str, ...] = (
+    "sources",
+    "recommendations",
+    "actions",
+    "updates",
+    "complaints",
+    "compliments",
+)
+
+
+def _import_function() -> Any:
+    try:
+        from actionplan.io import import_file
+    except ImportError:
+        from actionplan.importer import import_file
+    return import_file
+
+
+def import_plan(db: Path, folder: Path) -> dict[str, Any]:
+    """Create `db` and import the six CSV files of `folder` into it, in dependency order."""
+    from actionplan.store import Store
+
+    import_file = _import_function()
+    store = Store(db)
+    store.initialise(council="Bench Council")
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+    for kind in KINDS:
+        path = folder / f"{kind}.csv"
+        if path.exists():
+            counts.update(import_file(store, path, kind=kind, by="bench"))
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds, "rows": sum(counts.values()), "counts": counts}
+
+
+def summary(db: Path, quarter: str | None) -> dict[str, Any]:
+    """Load the plan and work out one quarter's figures (the latest with data by default)."""
+    from actionplan.store import open_store
+    from actionplan.summary import PlanData, latest_quarter, quarter_summary
+
+    store = open_store(db)
+    started = time.perf_counter()
+    data = PlanData.load(store)
+    loaded = time.perf_counter()
+    chosen = data.quarter(quarter) if quarter else latest_quarter(store)
+    figures = quarter_summary(data, chosen)
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "load_seconds": loaded - started,
+        "figures_seconds": done - loaded,
+        "quarter": chosen.label,
+        "events": len(data.events),
+        "total": figures["actions"]["total"],
+    }
+
+
+def summary_all(db: Path) -> dict[str, Any]:
+    """Load the plan once and work out the figures of every quarter that has data."""
+    from actionplan.store import open_store
+    from actionplan.summary import PlanData, quarter_summary
+
+    store = open_store(db)
+    started = time.perf_counter()
+    data = PlanData.load(store)
+    quarters = store.data_quarters()
+    for quarter in quarters:
+        quarter_summary(data, quarter)
+    return {
+        "seconds": time.perf_counter() - started,
+        "quarters": len(quarters),
+        "first": quarters[0].label if quarters else None,
+        "last": quarters[-1].label if quarters else None,
+    }
+
+
+def saves(db: Path, count: int, seed: int) -> dict[str, Any]:
+    """Time `count` workbook saves: the officer's form read, then a versioned update.
+
+    Each save is what the workbook's Save button does: read the action's
+    current row (its version), then `record_update` with `expected_version`
+    (validation, replay of that action, versioned write, history append).
+    Open actions get +5% progress and a note; complete or cancelled ones a note.
+    """
+    from sqlalchemy import select
+
+    from actionplan import schema
+    from actionplan.store import open_store
+
+    store = open_store(db)
+    with store.read() as conn:
+        ids = list(conn.execute(select(schema.actions.c.id).order_by(schema.actions.c.id)).scalars())
+    chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+    timings: list[float] = []
+    for number, action_id in enumerate(chosen):
+        started = time.perf_counter()
+        current = store.get_action(action_id)
+        values: dict[str, Any] = {
+            "action_id": action_id,
+            "by": "Bench Officer",
+            "note": f"benchmark save {number}",
+        }
+        if current["status"] not in ("complete", "cancelled"):
+            values["progress"] = min(99, int(current["progress"]) + 5)
+        store.record_update(values, expected_version=current["version"])
+        timings.append(time.perf_counter() - started)
+    return {"timings": timings, "actions": len(ids)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the probe's arguments, run it, print its JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m bench.probe")
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("import")
+    p.add_argument("db", type=Path)
+    p.add_argument("folder", type=Path)
+    p = sub.add_parser("summary")
+    p.add_argument("db", type=Path)
+    p.add_argument("--quarter", default=None)
+    p = sub.add_parser("summary-all")
+    p.add_argument("db", type=Path)
+    p = sub.add_parser("saves")
+    p.add_argument("db", type=Path)
+    p.add_argument("--count", type=int, default=200)
+    p.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.what == "import":
+        result = import_plan(args.db, args.folder)
+    elif args.what == "summary":
+        result = summary(args.db, args.quarter)
+    elif args.what == "summary-all":
+        result = summary_all(args.db)
+    else:
+        result = saves(args.db, args.count, args.seed)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()
