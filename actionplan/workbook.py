@@ -22,6 +22,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import figures, listing
 from . import workbook_html as html
@@ -107,6 +108,28 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
     return found
 
 
+def describe_filters(filters: Filters) -> str:
+    """The filters in effect, in words (escaped), for the overview's reader."""
+    parts = [
+        f"{label} {escape(value)}"
+        for label, value in (
+            ("owner", filters.owner),
+            ("team", filters.team),
+            ("source", filters.source),
+            ("status", word(filters.status) if filters.status else ""),
+            ("RAG", html.RAG_WORDS.get(filters.rag, filters.rag)),
+        )
+        if value
+    ]
+    if filters.overdue:
+        parts.append("overdue only")
+    if filters.not_updated:
+        parts.append(f"not updated for {STALE_DAYS} days")
+    if filters.search.strip():
+        parts.append(f"title contains '{escape(filters.search.strip())}'")
+    return "Filters: " + ", ".join(parts) if parts else "All actions (no filters)."
+
+
 def due_soon(frame: pd.DataFrame, today: date, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
     """Open actions due from today to `days` ahead, soonest first."""
     start = to_timestamp(today)
@@ -186,12 +209,18 @@ class FindPanel:
         self.count.add_class("ap-count")
         self.grid = widgets.GridBox(
             layout=widgets.Layout(
-                grid_template_columns="90px minmax(0, 1fr) 150px 92px 96px",
-                grid_gap="0px 8px",
+                grid_template_columns="92px minmax(0, 1fr)",
+                grid_gap="2px 8px",
                 width="100%",
                 align_items="center",
             )
         )
+        # Rows share one layout and style each: a list of 60 actions stays a
+        # few hundred widget models, so Voila redraws it quickly on every filter.
+        self._button_layout = widgets.Layout(width="88px")
+        self._cells_layout = widgets.Layout(width="100%")
+        self._cells_style = HTMLStyle()
+        self._button_style = widgets.ButtonStyle()
         self.grid.add_class("ap-list")
         self.buttons: dict[str, widgets.Button] = {}
         self.widget = widgets.VBox(
@@ -260,8 +289,8 @@ class FindPanel:
         """Draw the list of matching actions (at most `MAX_ROWS`)."""
         old = list(self.grid.children)
         cells: list[widgets.Widget] = [
-            widgets.HTML(f'<div class="ap-head">{name}</div>')
-            for name in ("ID", "Title", "Owner", "Due", "RAG")
+            widgets.HTML('<div class="ap-head">ID</div>'),
+            widgets.HTML(html.list_header()),
         ]
         self.buttons = {}
         for row in _plain_rows(found.head(MAX_ROWS)):
@@ -269,7 +298,8 @@ class FindPanel:
                 description=row["id"],
                 tooltip=f"Open {row['id']} to update it",
                 button_style="info" if row["id"] == selected else "",
-                layout=widgets.Layout(width="88px"),
+                layout=self._button_layout,
+                style=self._button_style,
             )
             button.add_class("ap-open")
             button.add_class(f"ap-open-{_css_id(row['id'])}")
@@ -278,10 +308,9 @@ class FindPanel:
             self.buttons[action_id] = button
             cells += [
                 button,
-                widgets.HTML(f'<div class="ap-cell">{html.text(row["title"])}</div>'),
-                widgets.HTML(f'<div class="ap-cell">{html.text(row["owner"])}</div>'),
-                widgets.HTML(f'<div class="ap-cell">{html.due(row["due"], row["overdue"])}</div>'),
-                widgets.HTML(f'<div class="ap-cell">{html.badge(row["rag"])}</div>'),
+                widgets.HTML(
+                    html.list_row(row), layout=self._cells_layout, style=self._cells_style
+                ),
             ]
         self.grid.children = cells
         for widget in old:
@@ -315,21 +344,24 @@ class Overview:
         self.chart.add_class("ap-overview-chart")
         self.due_soon = widgets.HTML()
         self.due_soon.add_class("ap-overview-due")
+        self.filters = widgets.HTML()
         self.widget = widgets.VBox(
             [
                 widgets.HTML(
                     '<p class="ap-muted">For the actions matching the filters on the '
                     "<b>Find and update</b> tab (cancelled actions are not counted).</p>"
-                    "<h3>RAG today</h3>"
                 ),
+                self.filters,
+                widgets.HTML("<h3>RAG today</h3>"),
                 self.chart,
                 widgets.HTML(f"<h3>Due in the next {DUE_SOON_DAYS} days</h3>"),
                 self.due_soon,
             ]
         )
 
-    def show(self, found: pd.DataFrame, today: date) -> None:
+    def show(self, found: pd.DataFrame, today: date, filters: Filters) -> None:
         """Redraw for the actions matching the filters."""
+        self.filters.value = f'<p class="ap-muted">{describe_filters(filters)}</p>'
         self.chart.value = html.rag_bars(figures.count_by_rag(figures.live(found)["rag"]))
         self.due_soon.value = html.actions_table(_plain_rows(due_soon(found, today)))
 
@@ -436,8 +468,12 @@ class Workbook:
 
     # -- reading and drawing ---------------------------------------------------
 
-    def refresh(self, keep_message: bool = False) -> None:
-        """Re-read the plan and redraw everything, keeping filters and the open action."""
+    def refresh(self, reload_open_action: bool = False) -> None:
+        """Re-read the plan and redraw everything, keeping filters and the open action.
+
+        The open action is reloaded only when asked (after its own save) or when
+        the officer has nothing unsaved in it: re-reading must never wipe typing.
+        """
         today = self.today()
         self._sources = self.store.table("sources")
         self._recommendations = self.store.table("recommendations")
@@ -445,15 +481,16 @@ class Workbook:
         self.find.refresh_options(self.frame, self._sources)
         self.forms.refresh_choices()
         self.show_list()
-        if self.selected is not None and self.selected in set(self.frame["id"]):
-            self.update.load(self.selected, keep_message=keep_message)
+        still_there = self.selected is not None and self.selected in set(self.frame["id"])
+        if still_there and (reload_open_action or not self.update.has_unsaved()):
+            self.update.load(self.selected, keep_message=True)
 
     def show_list(self) -> None:
         """Apply the filters and redraw the list and the overview (no database read)."""
         today = self.today()
         self.found = find_actions(self.frame, self.find.filters(), today)
         self.find.show(self.found, len(self.frame), self.selected)
-        self.overview.show(self.found, today)
+        self.overview.show(self.found, today, self.find.filters())
 
     def select(self, action_id: str) -> None:
         """Open an action in the update panel."""

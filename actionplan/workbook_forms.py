@@ -238,9 +238,17 @@ class RecordForm:
             widget.add_class(f"ap-{kind}-{spec.name}")
             error = widgets.HTML()
             error.add_class(f"ap-error-{kind}-{spec.name}")
+            error.add_class("ap-indent-form")
             self.fields[spec.name] = widget
             self.errors[spec.name] = error
             rows += [widget, error]
+            if spec.kind == "many":
+                rows.append(
+                    widgets.HTML(
+                        '<div class="ap-muted" style="padding-left:156px">'
+                        "Hold Ctrl (Cmd on a Mac) to choose several.</div>"
+                    )
+                )
         self.save_button = widgets.Button(
             description=f"Add {kind}", button_style="primary", icon="plus"
         )
@@ -318,10 +326,10 @@ class RecordForm:
             self.message.value = html.message("bad", f"<b>Not added:</b> {escape(str(problem))}")
             return False
         self.clear()
+        self.workbook.refresh()
         self.message.value = html.message(
             "ok", f"<b>Added {escape(self.kind)} {escape(str(added['id']))}.</b>"
         )
-        self.workbook.refresh(keep_message=True)
         return True
 
     def clear(self) -> None:

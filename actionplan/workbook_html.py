@@ -45,6 +45,8 @@ STYLE = """
 .ap-badge { display: inline-block; min-width: 78px; padding: 1px 6px; border-radius: 10px;
   font-size: 12px; font-weight: 600; text-align: center; }
 .ap-error { color: #b3261e; font-size: 12px; line-height: 1.3; }
+.ap-indent-form .ap-error { padding-left: 156px; }
+.ap-indent-update .ap-error { padding-left: 126px; }
 .ap-message-ok { background: #e6f4ea; border-left: 4px solid #1e7b34; padding: 6px 10px; }
 .ap-message-bad { background: #fce8e6; border-left: 4px solid #b3261e; padding: 6px 10px; }
 .ap-message-info { background: #e8f0fe; border-left: 4px solid #1a56db; padding: 6px 10px; }
@@ -53,7 +55,9 @@ STYLE = """
 .ap-table td { border-bottom: 1px solid #eee; padding: 3px 6px; vertical-align: top; }
 .ap-muted { color: #5f6368; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
-.ap-cell { line-height: 1.3; padding: 4px 0; overflow: hidden; text-overflow: ellipsis; }
+.ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 150px 92px 96px;
+  column-gap: 8px; align-items: center; line-height: 1.3; padding: 3px 0; }
+.ap-cells > span { overflow: hidden; text-overflow: ellipsis; }
 .ap-head { font-weight: 600; border-bottom: 2px solid #ccc; padding: 2px 0; }
 .ap-panel { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; }
 .ap-bar { display: flex; align-items: center; margin: 3px 0; }
@@ -90,6 +94,24 @@ def due(day: date | None, overdue: bool) -> str:
         return ""
     mark = '<br><span class="ap-overdue">overdue</span>' if overdue else ""
     return f"{day.isoformat()}{mark}"
+
+
+def list_header() -> str:
+    """The column headings of the action list, beside the ID column."""
+    names = "".join(f"<span>{name}</span>" for name in ("Title", "Owner", "Due", "RAG"))
+    return f'<div class="ap-cells ap-head">{names}</div>'
+
+
+def list_row(row: Mapping[str, Any]) -> str:
+    """One action of the list beside its ID button: title, owner, due date and RAG."""
+    return (
+        '<div class="ap-cells">'
+        f'<span class="ap-title">{text(row["title"])}</span>'
+        f'<span class="ap-owner">{text(row["owner"])}</span>'
+        f'<span class="ap-due">{due(row["due"], row["overdue"])}</span>'
+        f'<span class="ap-rag">{badge(row["rag"])}</span>'
+        "</div>"
+    )
 
 
 def message(kind: str, body: str) -> str:

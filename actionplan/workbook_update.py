@@ -101,6 +101,7 @@ class UpdatePanel:
         self.errors["as_of"] = widgets.HTML()
         for field, label in self.errors.items():
             label.add_class(f"ap-error-{field}")
+            label.add_class("ap-indent-update")
 
         self.save_button = widgets.Button(
             description="Save update", button_style="primary", icon="check", disabled=True
@@ -210,6 +211,10 @@ class UpdatePanel:
             changed["due"] = self.due.value
         return changed
 
+    def has_unsaved(self) -> bool:
+        """True when the officer has changed or typed something not yet saved."""
+        return bool(self.changed_fields() or self.note.value.strip() or self.reason.value.strip())
+
     def update_values(self) -> dict[str, Any]:
         """The update record this save sends: unchanged fields are left blank."""
         changed = self.changed_fields()
@@ -267,13 +272,14 @@ class UpdatePanel:
         except ActionPlanError as problem:
             self.message.value = html.message("bad", f"<b>Not saved:</b> {escape(str(problem))}")
             return False
+        # Redraw first and confirm last, so "Saved" never shows beside stale figures.
+        self.workbook.refresh(reload_open_action=True)
         summary = html.describe_changes(event["changes"]) or "note added"
         self.message.value = html.message(
             "ok",
             f"<b>Saved {escape(event['action_id'])}</b> (version {event['version']}, "
             f"as of {escape(event['as_of'])}): {summary}",
         )
-        self.workbook.refresh(keep_message=True)
         return True
 
     def reload_and_reapply(self) -> None:

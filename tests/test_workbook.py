@@ -55,24 +55,23 @@ def _events(store: Store, action_id: str) -> list[dict]:
     return store.history(action_id)
 
 
-def _row(workbook: Workbook, action_id: str) -> list[str]:
-    """The title, owner, due and RAG cells of one row of the list."""
+def _row(workbook: Workbook, action_id: str) -> str:
+    """The HTML beside an action's ID button in the list: title, owner, due, RAG."""
     cells = list(workbook.find.grid.children)
-    start = cells.index(workbook.find.buttons[action_id])
-    return [cell.value for cell in cells[start + 1 : start + 5]]
+    return cells[cells.index(workbook.find.buttons[action_id]) + 1].value
 
 
 def test_list_is_most_urgent_first_with_rag_word_and_colour(workbook: Workbook) -> None:
     assert workbook.find.shown_ids() == ["A1", "A2", "A3", "A4"]
-    title, owner, due, rag = _row(workbook, "A1")
-    assert "Action A1" in title and "Head of Assessment" in owner
-    assert "2024-12-31" in due and "overdue" in due
-    assert "Red" in rag and "background:#b3261e" in rag
-    assert "Amber" in _row(workbook, "A2")[3]
+    row = _row(workbook, "A1")
+    assert "Action A1" in row and "Head of Assessment" in row
+    assert "2024-12-31" in row and "overdue" in row
+    assert ">Red<" in row and "background:#b3261e" in row
+    assert ">Amber<" in _row(workbook, "A2")
 
 
 def test_titles_are_escaped_not_rendered(workbook: Workbook) -> None:
-    shown = "".join(_row(workbook, "A3"))
+    shown = _row(workbook, "A3")
     assert "Review &lt;b&gt;letters&lt;/b&gt; &amp; leaflets" in shown
     assert "<b>letters</b>" not in shown
 
@@ -109,6 +108,7 @@ def test_overview_counts_filtered_actions_and_lists_due_soon(workbook: Workbook)
     assert "A2" in due and "A3" not in due and "A1" not in due
     workbook.find.owner.value = "Finance Manager"
     assert "Red 0, Amber 0, Green 0, Not started 1, Complete 0" in workbook.overview.chart.value
+    assert "Filters: owner Finance Manager" in workbook.overview.filters.value
     assert "None." in workbook.overview.due_soon.value
 
 
@@ -387,3 +387,17 @@ def test_find_actions_is_pure_over_the_frame(workbook: Workbook) -> None:
 def test_next_id_follows_the_commonest_pattern() -> None:
     assert next_id(["A-009", "A-010", "X1"]) == "A-011"
     assert next_id([]) == ""
+
+
+def test_recording_new_work_does_not_wipe_an_unsaved_update(workbook: Workbook) -> None:
+    _open(workbook, "A1")
+    workbook.update.progress.value = 70
+    workbook.update.note.value = "Half typed"
+    compliment = workbook.forms["compliment"]
+    compliment.fields["id"].value = "K1"
+    compliment.fields["received_on"].value = date(2025, 1, 6)
+    compliment.save_button.click()
+    assert "Added compliment K1" in compliment.message.value
+    assert (workbook.update.progress.value, workbook.update.note.value) == (70, "Half typed")
+    workbook.update.save_button.click()
+    assert _events(workbook.store, "A1")[-1]["note"] == "Half typed"
