@@ -74,12 +74,17 @@ def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -
 
 
 def latest_quarter(store: Store, today: date | None = None) -> Quarter:
-    """The last quarter that has data (what `make report` shows).
+    """The last finished quarter that has data (what `make report` shows).
+
+    A quarter still in progress is only chosen when the plan has no data in any
+    finished quarter: a director wants the last complete picture, not a partial one.
 
     Raises:
         ActionPlanError: the plan holds no dated records yet.
     """
+    today = today or date.today()
     quarters = store.data_quarters(today)
     if not quarters:
         raise ActionPlanError(f"{store.display_name} holds no dated records yet")
-    return quarters[-1]
+    finished = [quarter for quarter in quarters if quarter.end < today]
+    return finished[-1] if finished else quarters[-1]

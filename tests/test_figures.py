@@ -129,3 +129,15 @@ def test_complaint_figures_in_the_window(store: Store) -> None:
     # C6 done in January (after D) and C7 not done: both outstanding at D
     assert figures["remedies_outstanding"] == 2
     assert figures["compliments"] == 1
+
+
+def test_latest_is_the_last_finished_quarter_with_data(plan: Store) -> None:
+    from datetime import date
+
+    from actionplan.summary import latest_quarter
+
+    add_action(plan, "A1", "2025-03-31", "2024-04-01")
+    plan.record_update({"action_id": "A1", "by": "o", "as_of": "2024-11-02", "progress": 5})
+    assert latest_quarter(plan, today=date(2024, 11, 20)).label == "2024-25-Q2"
+    assert latest_quarter(plan, today=date(2025, 2, 1)).label == "2024-25-Q3"
+    assert latest_quarter(plan, today=date(2026, 11, 25)).label == "2024-25-Q3"
