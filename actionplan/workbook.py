@@ -424,7 +424,7 @@ class Workbook:
             [
                 widgets.HTML(
                     f"<h2>Improvement action plan: {escape(self.store.council)}</h2>"
-                    f'<p class="ap-muted">Plan: {escape(self.store.display_name)}. Find an '
+                    f'<p class="ap-muted">Plan: {plan_name(self.store)}. Find an '
                     "action, click its ID, record progress and Save. Every save is kept in "
                     "its history.</p>"
                 ),
@@ -542,6 +542,13 @@ class Workbook:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def plan_name(store: Store) -> str:
+    """The plan's file name (full path on hover) or its URL without password, escaped."""
+    if store.path is not None:
+        return f'<span title="{escape(str(store.path))}">{escape(store.path.name)}</span>'
+    return escape(store.display_name)
 
 
 def _wrap() -> widgets.Layout:
