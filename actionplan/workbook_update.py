@@ -342,3 +342,10 @@ class UpdatePanel:
             return
         if change["new"] == "complete":
             self.progress.value = 100
+        elif (
+            change["old"] == "complete"
+            and self.loaded is not None
+            and self.loaded["status"] != "complete"
+        ):
+            # Undoing a slip of the drop-down must not leave a stray 100%.
+            self.progress.value = int(self.loaded["progress"])

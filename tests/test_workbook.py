@@ -161,6 +161,14 @@ def test_completing_sets_progress_100_and_completion_date(workbook: Workbook) ->
     assert workbook.frame.set_index("id").loc["A2", "rag"] == "complete"
 
 
+def test_choosing_complete_then_changing_back_restores_progress(workbook: Workbook) -> None:
+    _open(workbook, "A1")
+    workbook.update.status.value = "complete"
+    workbook.update.status.value = "at_risk"
+    assert workbook.update.progress.value == 40
+    assert workbook.update.changed_fields() == {"status": "at_risk"}
+
+
 def test_due_date_change_needs_a_reason(workbook: Workbook) -> None:
     store = workbook.store
     update = workbook.update
