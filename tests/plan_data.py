@@ -98,7 +98,7 @@ def fill_plan(store: Store, actions: int = 12) -> None:
                 else None,
                 "decided_on": decided.isoformat() if decided else None,
                 "remedy_due": (received + timedelta(days=60)).isoformat() if decided else None,
-                "action_ids": f"A{number:02d}",
+                "action_ids": f"A{min(number, actions):02d}",
             }
         )
     for number in range(1, 5):
