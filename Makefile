@@ -42,3 +42,12 @@ lock:
 
 clean-db:
 	rm -f $(DB) $(DB)-wal $(DB)-shm
+
+# Benchmarks (issue 7): S, M and L plans; the table is printed and saved to
+# bench/results.json. Generated plans are cached in bench/.work/.
+.PHONY: bench bench-quick
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
