@@ -53,7 +53,7 @@ def migration(version: int) -> Callable[[Callable[[Connection], None]], Callable
 
 @migration(2)
 def index_updates_by_action_and_date(conn: Connection) -> None:
-    """Add `ix_updates_action_asof` and the `schema_migrations` log."""
+    """Add `ix_updates_action_asof` and the `schema_migrations` log; drop `ix_actions_owner`."""
     timestamp = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITHOUT TIME ZONE"
     conn.exec_driver_sql(
         "CREATE TABLE schema_migrations ("
@@ -61,6 +61,9 @@ def index_updates_by_action_and_date(conn: Connection) -> None:
         f"applied_at {timestamp} NOT NULL, PRIMARY KEY (version))"
     )
     conn.exec_driver_sql("CREATE INDEX ix_updates_action_asof ON updates (action_id, as_of)")
+    # PostgreSQL cannot index text over ~2.7 KB, so an action with a long
+    # owner could not be saved; nothing queries by owner in SQL.
+    conn.exec_driver_sql("DROP INDEX ix_actions_owner")
 
 
 def pending(version: int) -> list[Migration]:

@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
-#: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof` and
-#: the `schema_migrations` log.
+#: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
+#: `schema_migrations` log, and no `ix_actions_owner`.
 SCHEMA_VERSION = 2
 
 metadata = MetaData()
@@ -93,7 +93,9 @@ actions = Table(
     Column("last_updated", DateTime, nullable=False),
     Column("last_updated_by", Text, nullable=False),
     Index("ix_actions_recommendation", "recommendation_id"),
-    Index("ix_actions_owner", "owner"),
+    # Schema 1 also indexed `owner`; schema 2 dropped it: no query filters on it
+    # in SQL, and PostgreSQL refuses to index text over ~2.7 KB, so a long owner
+    # (pasted text) could not be saved there.
 )
 
 updates = Table(
