@@ -82,7 +82,13 @@ def table(results: dict[str, Any]) -> Table:
         if row["error"] or not stats:
             reason = (row["error"] or "").strip().splitlines()
             shown.add_row(
-                row["name"], row["scale"], "-", "-", "-", "-", "-",
+                row["name"],
+                row["scale"],
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
                 "not measured: " + (reason[-1] if reason else "?"),
             )
             continue

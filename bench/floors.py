@@ -60,7 +60,9 @@ def papermill_nbconvert(notebook: Path) -> tuple[Sample, Sample]:
     """One run of the CLI floor: papermill, then nbconvert of its output."""
     executed = notebook.with_name("one_cell.out.ipynb")
     executed.unlink(missing_ok=True)
-    papermill = run([tool("papermill"), "-k", "python3", "--log-level", "WARNING", notebook, executed])
+    papermill = run(
+        [tool("papermill"), "-k", "python3", "--log-level", "WARNING", notebook, executed]
+    )
     nbconvert = run(
         [
             tool("jupyter"),

@@ -108,7 +108,9 @@ def saves(db: Path, count: int, seed: int) -> dict[str, Any]:
 
     store = open_store(db)
     with store.read() as conn:
-        ids = list(conn.execute(select(schema.actions.c.id).order_by(schema.actions.c.id)).scalars())
+        ids = list(
+            conn.execute(select(schema.actions.c.id).order_by(schema.actions.c.id)).scalars()
+        )
     chosen = random.Random(seed).sample(ids, min(count, len(ids)))
     timings: list[float] = []
     for number, action_id in enumerate(chosen):

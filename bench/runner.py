@@ -4,17 +4,23 @@ Every measurement runs in a fresh subprocess so its peak memory is its own: the
 `ru_maxrss` that `os.wait4` returns for a child is the larger of the child's own
 peak and that of any descendant it waited for (a report's Jupyter kernel), so it
 is the peak of the biggest process in the command's tree, not their sum.
+
+Linux counts a forked child's peak from its parent's size at the fork, so the
+command is started by a tiny launcher (`python -S`, about 10 MB) rather than
+by this process (100 MB once pandas is imported): the launcher times the
+command and reads its rusage, and the numbers are the command's own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +46,19 @@ class Sample:
         return json.loads(self.stdout.strip().splitlines()[-1])
 
 
+#: Runs argv[2:], then writes "seconds peak_kb" of it to argv[1] and exits with its code.
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    out.write(f"{seconds} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(
     command: Sequence[str | Path],
     env: dict[str, str] | None = None,
@@ -52,46 +71,45 @@ def run(
         BenchError: the command exited non-zero.
     """
     full_env = {**os.environ, **(env or {})}
-    started = time.perf_counter()
     with (
         open(os.devnull, "rb") as stdin,
         _tempfile() as out,
         _tempfile() as err,
+        _tempname() as measured,
     ):
         process = subprocess.Popen(
-            [str(part) for part in command],
+            [sys.executable, "-S", "-c", LAUNCHER, measured, *(str(part) for part in command)],
             stdin=stdin,
             stdout=out,
             stderr=err,
             env=full_env,
             cwd=str(cwd or ROOT),
+            start_new_session=True,
         )
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.002)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    if process.returncode != 0:
+        report = Path(measured).read_text().split() if Path(measured).exists() else []
+    if process.returncode != 0 or len(report) != 2:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         shown = " ".join(str(part) for part in command)
         raise BenchError(f"`{shown}` exited {process.returncode}:\n{tail}")
-    return Sample(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, stdout=stdout)
+    return Sample(seconds=float(report[0]), peak_mb=int(report[1]) / 1024, stdout=stdout)
+
+
+@contextlib.contextmanager
+def _tempname() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        yield str(Path(folder) / "rusage")
 
 
 def _tempfile() -> Any:
-    import tempfile
-
     return tempfile.TemporaryFile()
 
 

@@ -168,8 +168,10 @@ class Bench:
             scale,
             runs,
             ["summary", db],
-            lambda p: f"{p['quarter']}, {p['events']:,} events, "
-            f"load {p['load_seconds']:.2f}s + figures {p['figures_seconds']:.2f}s",
+            lambda p: (
+                f"{p['quarter']}, {p['events']:,} events, "
+                f"load {p['load_seconds']:.2f}s + figures {p['figures_seconds']:.2f}s"
+            ),
         )
         quarter = self._latest_quarter(db)
         self._command_row(
@@ -351,7 +353,11 @@ def goals(bench: Bench) -> list[dict[str, Any]]:
             ratio <= 0.5,
         )
     else:
-        goal("S report, one quarter, end to end <= 1/2 of papermill + nbconvert CLI floor", None, None)
+        goal(
+            "S report, one quarter, end to end <= 1/2 of papermill + nbconvert CLI floor",
+            None,
+            None,
+        )
     if one and one.stats and every and every.stats:
         ratio = every.stats.median / one.stats.median
         goal(
@@ -372,7 +378,9 @@ def goals(bench: Bench) -> list[dict[str, Any]]:
             command.stats.median < 2 and (command.stats.peak_mb or 0) < 2048,
         )
     else:
-        goal("L summary of one quarter < 2 s and < 2 GB peak (the command, new process)", None, None)
+        goal(
+            "L summary of one quarter < 2 s and < 2 GB peak (the command, new process)", None, None
+        )
     save = bench.find("workbook save (record_update)", "L")
     if save and save.stats:
         goal(
