@@ -21,6 +21,7 @@ import json
 import os
 import re
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -49,6 +50,13 @@ REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
 FOREIGN_LOCK_SECONDS = 3600
 
 _LABEL = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
+
+# nbformat imports jsonschema, which imports rfc3987_syntax when it is
+# installed (jupyter-events pulls it in) and builds some forty lark parsers at
+# import time, for IRI format checks nbformat never makes: 1 s of every report
+# on a quiet machine, several on a busy one. Marking it absent makes jsonschema
+# skip those two checks. See docs/performance.md.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
