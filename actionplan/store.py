@@ -647,8 +647,10 @@ def _typed(frame: pd.DataFrame, dates: Any, datetimes: Any) -> pd.DataFrame:
 
 
 def _typed_events(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = _typed(frame, (*history.DATE_FIELDS, "as_of"), ("recorded_at",))
-    frame["progress"] = pd.to_numeric(frame["progress"]).astype("Float64")
+    dates = [name for name in (*history.DATE_FIELDS, "as_of") if name in frame.columns]
+    frame = _typed(frame, dates, ("recorded_at",))
+    if "progress" in frame.columns:
+        frame["progress"] = pd.to_numeric(frame["progress"]).astype("Float64")
     return frame
 
 

@@ -17,6 +17,9 @@ from .errors import ActionPlanError
 from .quarters import Quarter, parse_quarter
 from .store import Store
 
+#: The action fields the figures read: the text fields are not needed to count.
+FIGURE_FIELDS: tuple[str, ...] = ("status", "progress", "due", "completed_on")
+
 
 @dataclass
 class PlanData:
@@ -32,10 +35,16 @@ class PlanData:
     database: str
 
     @classmethod
-    def load(cls, store: Store) -> PlanData:
-        """Read every record the figures and the report use."""
+    def load(cls, store: Store, fields: Any = None) -> PlanData:
+        """Read every record the figures and the report use.
+
+        Args:
+            store: the plan.
+            fields: the action fields to replay (default all); `FIGURE_FIELDS`
+                is enough for `quarter_summary` and loads a large plan faster.
+        """
         return cls(
-            events=store.events(),
+            events=store.events(fields=fields),
             complaints=store.complaints(),
             compliments=store.table("compliments"),
             sources=store.table("sources"),
@@ -69,7 +78,7 @@ def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
 
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
     """Load the plan and return one quarter's figures."""
-    data = PlanData.load(store)
+    data = PlanData.load(store, fields=FIGURE_FIELDS)
     return quarter_summary(data, data.quarter(quarter, today))
 
 
