@@ -96,3 +96,31 @@ def remove_db(path: Path) -> None:
     """Delete an SQLite file and its WAL companions."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def sorted_updates_folder(folder: Path) -> Path:
+    """A copy of `folder` whose updates.csv is in (action_id, as_of) order.
+
+    The fallback when the generated file does not import as written: some
+    generators list a late-recorded reopening after updates dated later, which
+    the import (judging rows in file order, as recorded) rightly refuses. Sorted
+    by as_of, the same rows describe the same plan and import.
+    """
+    import pandas as pd
+
+    target = folder.with_name(folder.name + "-sorted")
+    stamp = target / ".key"
+    key = (folder / ".key").read_text() if (folder / ".key").exists() else ""
+    if stamp.exists() and stamp.read_text() == key:
+        return target
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for path in folder.glob("*.csv"):
+        if path.name != "updates.csv":
+            shutil.copyfile(path, target / path.name)
+    updates = pd.read_csv(folder / "updates.csv", dtype=str, keep_default_na=False)
+    updates = updates.sort_values(["action_id", "as_of"], kind="stable")
+    updates.to_csv(target / "updates.csv", index=False)
+    stamp.write_text(key)
+    return target
