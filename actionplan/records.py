@@ -8,6 +8,7 @@ accepted or refused the same way, with the same message, wherever it is typed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from .dates import parse_date
 from .errors import FieldError, ValidationError
 
 MAX_ID_LENGTH = 64
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def is_blank(value: object) -> bool:
@@ -39,7 +41,7 @@ def _identifier(value: object) -> str:
     text = _text(value)
     if len(text) > MAX_ID_LENGTH:
         raise ValueError(f"is {len(text)} characters long; an id has at most {MAX_ID_LENGTH}")
-    if any(ord(char) < 32 for char in text):
+    if _CONTROL.search(text):
         raise ValueError("contains a control character")
     return text
 
