@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
+from .bulk import paused_garbage_collection
 from .errors import ActionPlanError
 from .importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
 from .sheets import read_csv
@@ -65,7 +66,7 @@ def load_demo(
     parts = [Part(kind, read_csv(path, path.name)) for kind, path in demo_files(folder)]
     store.initialise(council=council, first_month=first_month)
     try:
-        with store.write() as conn:
+        with paused_garbage_collection(), store.write() as conn:
             return import_parts(store, conn, parts, by=DEMO_CREATOR)
     except BaseException:
         with store.write() as conn:

@@ -135,18 +135,23 @@ def read_csv(path: Path, name: str | None = None) -> Sheet:
 
 def _sheet(name: str | None, records: list[list[Any]], percent: set[tuple[int, int]]) -> Sheet:
     """Split rows into a header and numbered, non-blank data rows."""
-    header_index = next(
-        (i for i, cells in enumerate(records) if not all(is_blank(c) for c in cells)), None
-    )
+    header_index = next((i for i, cells in enumerate(records) if not _blank_row(cells)), None)
     if header_index is None:
         return Sheet(name, [], [])
     header = ["" if is_blank(c) else str(c) for c in records[header_index]]
     rows = [
         (number, cells)
         for number, cells in enumerate(records[header_index + 1 :], start=header_index + 2)
-        if not all(is_blank(c) for c in cells)
+        if not _blank_row(cells)
     ]
     return Sheet(name, header, rows, percent)
+
+
+def _blank_row(cells: list[Any]) -> bool:
+    try:
+        return not "".join(cells).strip()  # a CSV row: all text, checked in C
+    except TypeError:
+        return all(is_blank(c) for c in cells)
 
 
 def _percent_format(cell: Any) -> bool:
