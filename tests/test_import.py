@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from actionplan import history, schema
 from actionplan.cli import cli
 from actionplan.errors import ActionPlanError, ValidationError
+from actionplan.import_rows import FieldCleaner
+from actionplan.import_rules import changes_json
 from actionplan.io import import_file
+from actionplan.records import RECORDS, as_plain, clean_record, field_names
+from actionplan.sheets import unneutralise
 from actionplan.store import Store
 
 TODAY = dt.date(2025, 6, 30)
@@ -421,3 +428,196 @@ def test_late_recorded_update_is_judged_against_the_state_at_its_date(
     message = str(caught.value)
     assert "row 4, column progress: a complete action is at 100%, not 90%" in message
     assert "row 3" not in message
+
+
+# -- the fast paths give exactly what the one-record functions give --------------------
+
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "",
+            "  ",
+            "A1",
+            " A1 ",
+            "R1",
+            "on track",
+            "On-Track",
+            "Complete",
+            "done",
+            "45%",
+            "45.5%",
+            "101",
+            "0.6",
+            "60",
+            "2024-12-31",
+            "31/12/2024",
+            "12/31/2024",
+            "31/02/2025",
+            "next week",
+            "stage 2",
+            "LGSCO",
+            "upheld",
+            "peer review",
+            "High",
+            "Safeguarding",
+            " safeguarding ",
+            "A1; A2;",
+            "'=1+2",
+            "x" * 70,
+            "bad\x01id",
+        ]
+    ),
+    st.integers(-5, 120),
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+    st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(sorted(RECORDS)), data=st.data())
+def test_memoised_cleaning_matches_clean_record(kind: str, data: st.DataObject) -> None:
+    names = field_names(kind)
+    cleaner = FieldCleaner(kind, {name: index for index, name in enumerate(names)})
+    for _ in range(3):  # the second and third rows come partly from the memo
+        cells = [data.draw(_CELLS) for _ in names]
+        raw = dict(
+            zip(names, [unneutralise(c) if isinstance(c, str) else c for c in cells], strict=True)
+        )
+        try:
+            expected, expected_problems = clean_record(kind, raw, 7), []
+        except ValidationError as error:
+            expected = None
+            expected_problems = [(p.field, p.message) for p in error.problems]
+        cleaned, problems = cleaner.clean(cells)
+        assert problems == expected_problems
+        if expected is not None:
+            assert cleaned == expected
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"progress": [40, 50]},
+        {
+            "status": ["on_track", "complete"],
+            "progress": [50, 100],
+            "completed_on": [None, dt.date(2024, 9, 30)],
+        },
+        {"due": [dt.date(2025, 3, 31), dt.date(2025, 6, 30)]},
+        {"status": ['we"ird', "Ünïcode"]},
+    ],
+)
+def test_changes_are_stored_as_json_dumps_would_write_them(changes: dict) -> None:
+    plain = {k: [as_plain(v) for v in pair] for k, pair in changes.items()}
+    assert changes_json(changes) == json.dumps(plain)
+
+
+# -- exported workbooks: the History sheet and its checks ------------------------------
+
+
+def _workbook(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    return path
+
+
+ACTIONS_SHEET = [
+    ["id", "recommendation_id", "title", "owner", "due", "status", "progress", "created_on"],
+    [
+        "A5",
+        "R1",
+        "Review letters",
+        "Complaints Manager",
+        "2024-12-31",
+        "on_track",
+        30,
+        "2024-05-01",
+    ],
+]
+HISTORY_HEADER = ["action_id", "version", "kind", "by", "recorded_at", "as_of", "status", "progress", "due", "reason", "note"]  # fmt: skip
+
+
+def test_history_sheet_rebuilds_creation_and_updates(plan: Store, tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path,
+        {
+            "Actions": ACTIONS_SHEET,
+            "History": [
+                HISTORY_HEADER,
+                ["A5", 1, "create", "Officer", dt.datetime(2024, 5, 1, 9), "2024-05-01", "not_started", 0, "2024-12-31", None, None],
+                ["A5", 2, "update", "Manager", dt.datetime(2024, 6, 1, 9), "2024-06-01", "on track", 30, None, None, None],
+            ],
+        },
+    )  # fmt: skip
+    assert import_file(plan, path, today=TODAY) == {"actions": 1, "updates": 1}
+    events = plan.history("A5")
+    assert [(e["by"], e["as_of"], e["recorded_at"]) for e in events] == [
+        ("Officer", "2024-05-01", "2024-05-01T09:00:00Z"),
+        ("Manager", "2024-06-01", "2024-06-01T09:00:00Z"),
+    ]
+    assert events[0]["changes"]["status"]["new"] == "not_started"
+    assert plan.get_action("A5")["progress"] == 30
+
+
+@pytest.mark.parametrize(
+    ("history_rows", "expected"),
+    [
+        pytest.param([], "sheet Actions, row 2, column id: has no create row", id="no-create-row"),
+        pytest.param(
+            [["A6", 1, "create", "Officer", None, "2024-05-01", "not_started", 0, "2024-12-31", None, None]],
+            "sheet History, row 3, column action_id: a create row needs action 'A6'",
+            id="create-row-without-action",
+        ),
+        pytest.param(
+            [["A5", 2, "update", "Officer", dt.datetime(2024, 4, 1), "2024-06-01", None, 30, None, None, None]],
+            "sheet History, row 3, column recorded_at: is earlier than the action's previous event",
+            id="recorded-out-of-order",
+        ),
+        pytest.param(
+            [["A5", 2, "changed", "Officer", None, "2024-06-01", None, 30, None, None, None]],
+            "sheet History, row 3, column kind: 'changed' is not create or update",
+            id="unknown-event-kind",
+        ),
+    ],
+)  # fmt: skip
+def test_history_sheet_problems_are_named(
+    plan: Store, tmp_path: Path, history_rows: list, expected: str
+) -> None:
+    create = ["A5", 1, "create", "Officer", dt.datetime(2024, 5, 1, 9), "2024-05-01", "not_started", 0, "2024-12-31", None, None]  # fmt: skip
+    rows = [HISTORY_HEADER] + ([] if expected.endswith("no create row") else [create])
+    path = _workbook(tmp_path, {"Actions": ACTIONS_SHEET, "History": rows + history_rows})
+    before = snapshot(plan)
+    with pytest.raises(ValidationError) as caught:
+        import_file(plan, path, today=TODAY)
+    assert expected in str(caught.value)
+    assert snapshot(plan) == before
+
+
+def test_workbook_sheets_are_chosen_by_name(plan: Store, tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path,
+        {
+            "Read me": [["This workbook holds the plan"]],
+            "Sources": [["id", "kind", "title"], ["S2", "audit", "Internal audit"]],
+            "Actions": ACTIONS_SHEET,
+        },
+    )
+    assert import_file(plan, path, kind="sources", today=TODAY) == {"sources": 1}
+    with pytest.raises(ValidationError, match="sheet Sources, row 2, column id: 'S2' already"):
+        import_file(plan, path, by="Officer", today=TODAY)  # every kind sheet, not "Read me"
+    assert import_file(plan, path, kind="Actions", by="Officer", today=TODAY) == {"actions": 1}
+
+
+def test_workbook_with_two_update_sheets_is_refused(plan: Store, tmp_path: Path) -> None:
+    header = [["action_id", "by", "progress"]]
+    path = _workbook(tmp_path, {"Updates": header, "History": header})
+    with pytest.raises(ActionPlanError, match="sheets Updates and History both hold updates"):
+        import_file(plan, path, today=TODAY)
