@@ -559,7 +559,7 @@ class Store:
         """A whole table as a frame (sources, recommendations, complaints...)."""
         table = schema.metadata.tables[name]
         with self.read() as conn:
-            frame = _frame(conn, select(table))
+            frame = _raw_frame(conn, select(table), raw_types=(Date,))
         date_columns = [c.name for c in table.columns if isinstance(c.type, schema.Date)]
         return _typed(frame, date_columns, ())
 
@@ -567,9 +567,9 @@ class Store:
         """Complaint records, with the `;`-joined ids of the actions each gave rise to."""
         frame = self.table("complaints")
         links = self.table("complaint_actions")
-        joined = links.groupby("complaint_id")["action_id"].agg(lambda ids: ";".join(sorted(ids)))
-        linked = joined.to_dict()
-        frame["action_ids"] = [linked.get(complaint_id, "") for complaint_id in frame["id"]]
+        links = links.sort_values(["complaint_id", "action_id"])
+        joined = links.groupby("complaint_id", sort=False)["action_id"].agg(";".join)
+        frame["action_ids"] = [joined.get(complaint_id, "") for complaint_id in frame["id"]]
         return frame
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:
@@ -609,7 +609,9 @@ def _frame(conn: Connection, statement: Any) -> pd.DataFrame:
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def _raw_frame(conn: Connection, statement: Any) -> pd.DataFrame:
+def _raw_frame(
+    conn: Connection, statement: Any, raw_types: tuple[type, ...] = (Date, DateTime)
+) -> pd.DataFrame:
     """A query's rows as a frame, without SQLAlchemy's per-value type processing.
 
     Date and DateTime columns come back as the driver gives them (ISO text on
@@ -620,7 +622,7 @@ def _raw_frame(conn: Connection, statement: Any) -> pd.DataFrame:
     """
     plain = [
         type_coerce(column, Text).label(column.name)
-        if isinstance(column.type, Date | DateTime)
+        if isinstance(column.type, raw_types)
         else column
         for column in statement.selected_columns
     ]
@@ -631,7 +633,9 @@ def _raw_frame(conn: Connection, statement: Any) -> pd.DataFrame:
     result.close()
     if not rows:
         return pd.DataFrame(columns=names)
-    return pd.DataFrame(rows, columns=names, dtype=object).infer_objects()
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    # Per column: a whole-frame infer_objects() leaves every column object when none converts.
+    return pd.DataFrame({name: frame[name].infer_objects() for name in names})
 
 
 def _to_datetime(column: pd.Series) -> pd.Series:
