@@ -145,6 +145,7 @@ def _complaint_rows(store: Store) -> list[list[Any]]:
 
 def _write_sheet(workbook: Any, title: str, columns: tuple[str, ...], rows: list[list[Any]]):
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -171,7 +172,8 @@ def _write_sheet(workbook: Any, title: str, columns: tuple[str, ...], rows: list
         cells = []
         for value in row:
             if isinstance(value, str):
-                cells.append(WriteOnlyCell(sheet, value=neutralise(value)))
+                text = ILLEGAL_CHARACTERS_RE.sub(" ", neutralise(value))
+                cells.append(WriteOnlyCell(sheet, value=text))
             elif isinstance(value, datetime):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = _DATE_FORMAT if _is_midnight(value) else _TIME_FORMAT

@@ -280,7 +280,8 @@ class Loader:
             if action_id not in on_sheet:
                 report(
                     "action_id",
-                    f"a create row needs action {action_id!r} on the Actions sheet",
+                    f"a create row needs action {action_id!r} on the Actions sheet of the same "
+                    "workbook (import the whole workbook, without --kind)",
                     create.number,
                 )
 

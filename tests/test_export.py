@@ -219,3 +219,15 @@ def test_demo_plan_round_trips_through_a_workbook(demo_db: Path, tmp_path: Path)
     )
     original.close()
     rebuilt.close()
+
+
+def test_control_characters_excel_cannot_hold_do_not_stop_an_export(
+    tricky: Store, tmp_path: Path
+) -> None:
+    tricky.record_update(
+        {"action_id": "A1", "by": "Officer", "as_of": "2024-10-01", "note": "line\x0bbreak"},
+        today=TODAY,
+    )
+    workbook = load_workbook(export_file(tricky, tmp_path / "plan.xlsx", today=TODAY))
+    notes = [row[-1].value for row in workbook["History"].iter_rows(min_row=2)]
+    assert "line break" in notes
