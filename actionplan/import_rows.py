@@ -88,7 +88,7 @@ class FieldCleaner:
             value = cells[index] if index is not None and index < count else None
             if value.__class__ is str and value[:1] == "'":
                 value = unneutralise(value)
-            if memo is None:
+            if memo is None or value.__class__ is float:  # 0.0 == -0.0, nan != nan
                 found = _clean_value(spec, value)
             else:
                 key = value if value.__class__ is str else (value.__class__, value)

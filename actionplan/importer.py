@@ -25,7 +25,15 @@ from .errors import ActionPlanError, ValidationError
 from .import_rows import DERIVED_ACTION_COLUMNS, HISTORY_COLUMNS, header_key, read_rows
 from .import_rules import Loader
 from .records import KIND_NAMES
-from .sheets import CSV_SUFFIXES, XLSX_SUFFIXES, Sheet, open_workbook, read_csv, read_worksheet
+from .sheets import (
+    CSV_SUFFIXES,
+    XLSX_SUFFIXES,
+    Sheet,
+    check_path,
+    open_workbook,
+    read_csv,
+    read_worksheet,
+)
 from .store import Store
 
 #: Record kinds in the order their references need them.
@@ -79,6 +87,7 @@ def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
         ActionPlanError: the file cannot be read, or its kind cannot be told.
     """
     path = Path(path)
+    check_path(path)
     suffix = path.suffix.lower()
     wanted = None
     if kind is not None:

@@ -89,7 +89,8 @@ class Sheet:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _check_path(path: Path) -> None:
+def check_path(path: Path) -> None:
+    """Refuse, in one line, a file that is missing, a folder, or empty."""
     if not path.exists():
         raise ActionPlanError(f"{path}: no such file")
     if path.is_dir():
@@ -109,7 +110,7 @@ def read_csv(path: Path, name: str | None = None) -> Sheet:
         ActionPlanError: the file is missing, empty, not UTF-8 or holds a NUL
             byte (which a text file never does: usually a binary file renamed).
     """
-    _check_path(path)
+    check_path(path)
     data = path.read_bytes()
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -163,7 +164,7 @@ def open_workbook(path: Path) -> Any:
     """Open an .xlsx workbook read-only, refusing a damaged one with one line."""
     from openpyxl import load_workbook
 
-    _check_path(path)
+    check_path(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as error:

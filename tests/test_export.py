@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,12 @@ def test_control_characters_excel_cannot_hold_do_not_stop_an_export(
     workbook = load_workbook(export_file(tricky, tmp_path / "plan.xlsx", today=TODAY))
     notes = [row[-1].value for row in workbook["History"].iter_rows(min_row=2)]
     assert "line break" in notes
+
+
+def test_export_is_an_ordinary_readable_file(tricky: Store, tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        path = export_file(tricky, tmp_path / "plan.xlsx", today=TODAY)
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o644

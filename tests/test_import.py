@@ -261,6 +261,7 @@ UNREADABLE = [
     pytest.param("actions.csv", lambda _: b"", "the file is empty", id="empty-file"),
     pytest.param("actions.csv", lambda _: b"\xef\xbb\xbf\r\n\r\n", "empty", id="blank-file"),
     pytest.param("actions.csv", None, "no such file", id="missing-file"),
+    pytest.param("elsewhere.csv", None, "no such file", id="missing-file-of-unknown-kind"),
     pytest.param("notes.csv", lambda _: _actions(GOOD).encode(), "--kind", id="kind-unknown"),
     pytest.param("actions.xls", lambda _: b"\xd0\xcf\x11\xe0", "save it as .xlsx", id="old-xls"),
 ]
