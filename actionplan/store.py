@@ -569,7 +569,8 @@ class Store:
         links = self.table("complaint_actions")
         links = links.sort_values(["complaint_id", "action_id"])
         joined = links.groupby("complaint_id", sort=False)["action_id"].agg(";".join)
-        frame["action_ids"] = [joined.get(complaint_id, "") for complaint_id in frame["id"]]
+        linked = joined.to_dict()
+        frame["action_ids"] = [linked.get(complaint_id, "") for complaint_id in frame["id"]]
         return frame
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:
