@@ -286,9 +286,13 @@ def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: str, kind: str | None, by: str | None) -> None:
     """Import a CSV or .xlsx file: all of it, or nothing."""
+    from .importer import KindNeededError
     from .io import import_file
 
-    counts = import_file(_store(ctx), file, kind=kind, by=by or default_user())
+    try:
+        counts = import_file(_store(ctx), file, kind=kind, by=by or default_user())
+    except KindNeededError as error:
+        raise click.UsageError(str(error)) from None
     click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 

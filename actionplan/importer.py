@@ -51,6 +51,10 @@ _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
 _WORDS = re.compile(r"[a-z]+")
 
 
+class KindNeededError(ActionPlanError):
+    """The kind of record a file holds cannot be told: the caller must say (`--kind`)."""
+
+
 def kind_named(text: str) -> str | None:
     """The record kind a sheet title, file name word or `--kind` value names."""
     key = _HEADER_SEPARATORS.sub("_", str(text).strip().lower())
@@ -93,13 +97,13 @@ def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
     if kind is not None:
         wanted = kind_named(kind)
         if wanted is None:
-            raise ActionPlanError(
+            raise KindNeededError(
                 f"--kind {kind!r} is not a record kind; use one of: {', '.join(KIND_NAMES)}"
             )
     if suffix in CSV_SUFFIXES:
         wanted = wanted or kind_from_file_name(path)
         if wanted is None:
-            raise ActionPlanError(
+            raise KindNeededError(
                 f"cannot tell from the name {path.name!r} what it holds; give --kind "
                 f"({', '.join(KIND_NAMES)})"
             )

@@ -622,3 +622,12 @@ def test_workbook_with_two_update_sheets_is_refused(plan: Store, tmp_path: Path)
     path = _workbook(tmp_path, {"Updates": header, "History": header})
     with pytest.raises(ActionPlanError, match="sheets Updates and History both hold updates"):
         import_file(plan, path, today=TODAY)
+
+
+def test_cli_asks_for_kind_when_the_file_name_does_not_say(
+    populated: Store, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path, "notes.csv", "id,kind,title\nS2,audit,Audit\n")
+    result = CliRunner().invoke(cli, ["--db", populated.url, "import", str(path)])
+    assert result.exit_code == 2
+    assert "give --kind" in result.stderr
