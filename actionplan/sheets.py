@@ -183,6 +183,8 @@ def read_worksheet(path: Path, worksheet: Any, name: str | None) -> Sheet:
     records: list[list[Any]] = []
     percent: set[tuple[int, int]] = set()
     try:
+        # Some programs write a wrong size into the sheet; read every row there is.
+        worksheet.reset_dimensions()
         for row_index, cells in enumerate(worksheet.iter_rows(), start=1):
             values = []
             for column_index, cell in enumerate(cells):
