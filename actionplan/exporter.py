@@ -117,7 +117,7 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[Any]]:
 
 
 def action_rows(store: Store, today: date | None = None) -> list[list[Any]]:
-    """The actions as they stand, with their RAG today, most recent id order."""
+    """The actions as they stand, with their RAG today, in id order (export columns)."""
     current = store.current_actions()
     frame = figures.with_rag(current, today or date.today())
     return _records(frame.sort_values("id"), ACTION_COLUMNS)
@@ -151,7 +151,9 @@ def _complaint_rows(store: Store) -> list[list[Any]]:
     return ordered
 
 
-def _write_sheet(workbook: Any, title: str, columns: tuple[str, ...], rows: list[list[Any]]):
+def _write_sheet(
+    workbook: Any, title: str, columns: tuple[str, ...], rows: list[list[Any]]
+) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font

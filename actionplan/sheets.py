@@ -79,8 +79,8 @@ class Sheet:
         name: what messages call it (the sheet name; None for a lone CSV file).
         header: the column names as typed, in file order.
         rows: `(excel_row_number, cells)` for every row that is not blank.
-        percent_columns: columns where a cell was formatted as a percentage
-            in Excel, keyed by row, so `0.45` shown as `45%` is read as 45.
+        percent_cells: `(row, column index)` of the cells Excel formats as a
+            percentage, so a `0.45` shown as `45%` is read as 45.
     """
 
     name: str | None
