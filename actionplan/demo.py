@@ -1599,7 +1599,12 @@ def _history(
         if candidates:
             index = rng.choice(candidates)
             as_of, _, row = rows[index]
-            rows[index] = (as_of, rows[index + 1][0] + rng.randint(1, 20), row)
+            recorded = rows[index + 1][0] + rng.randint(1, 20)
+            # A late status change would leave the next update judged against
+            # the old status (a reopened action looking still complete), which
+            # the importer rightly refuses; such a row is recorded on time.
+            if not row[4]:
+                rows[index] = (as_of, recorded, row)
     return initial[0], initial[1], rows
 
 
