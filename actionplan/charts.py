@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib.figure import Figure
 
-from .vocab import RAG_VALUES
+from .vocab import RAG_VALUES, RAG_WORDS
 
 #: Okabe-Ito colours: red and amber are vermillion and orange, kept apart by hatching too.
 RAG_COLOURS: dict[str, str] = {
@@ -49,14 +49,6 @@ RAG_TEXT: dict[str, str] = {
     "green": "black",
     "not_started": "black",
     "complete": "white",
-}
-RAG_WORDS: dict[str, str] = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "not_started": "Not started",
-    "complete": "Complete",
-    "cancelled": "Cancelled",
 }
 ON_TIME_COLOUR = "#0072B2"
 LATE_COLOUR = "#D55E00"

@@ -48,17 +48,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "changes",
     *schema.STATE_FIELDS,
 )
-#: Columns of a new action's current row.
-ACTION_COLUMNS: tuple[str, ...] = (
-    "id",
-    "recommendation_id",
-    *schema.STATE_FIELDS,
-    "baseline_due",
-    "created_on",
-    "version",
-    "last_updated",
-    "last_updated_by",
-)
+#: Columns of a new action's current row: those of a replayed state.
+ACTION_COLUMNS: tuple[str, ...] = history.STATE_COLUMNS
 _CURRENT_COLUMNS: tuple[str, ...] = (
     *schema.STATE_FIELDS,
     "version",

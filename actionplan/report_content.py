@@ -23,14 +23,13 @@ from typing import Any
 import pandas as pd
 
 from . import charts, figures
-from .charts import RAG_WORDS
 from .errors import FieldError
 from .history import to_timestamp
 from .quarters import Quarter, quarter_of, quarters_between
 from .report_html import Markup, Table, day, percent, rag_badge, section, table_or_none, text
 from .store import open_store
 from .summary import PlanData, latest_quarter, quarter_summary
-from .vocab import QUALITY_STATEMENTS, RAG_VALUES
+from .vocab import QUALITY_STATEMENTS, RAG_VALUES, RAG_WORDS
 
 AUDIENCES: tuple[str, ...] = ("internal", "public")
 

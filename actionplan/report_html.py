@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .charts import RAG_WORDS
+from .vocab import RAG_WORDS
 
 
 class Markup(str):

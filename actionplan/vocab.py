@@ -44,6 +44,16 @@ COMPLAINT_OUTCOMES: tuple[str, ...] = (
 #: RAG values in the order a reader expects them (worst first).
 RAG_VALUES: tuple[str, ...] = ("red", "amber", "green", "not_started", "complete")
 
+#: How a RAG value reads in words (RAG is always written, never colour alone).
+RAG_WORDS: dict[str, str] = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "not_started": "Not started",
+    "complete": "Complete",
+    "cancelled": "Cancelled",
+}
+
 #: The CQC local authority quality statements, grouped under their four themes.
 QUALITY_STATEMENTS_BY_THEME: dict[str, tuple[str, ...]] = {
     "Working with people": (

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from .vocab import RAG_VALUES
+from .vocab import RAG_VALUES, RAG_WORDS
 
 #: Background and text colour of each RAG value; text colours keep a 4.5:1 contrast.
 RAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -24,15 +24,6 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "cancelled": ("#d0d0d0", "#1f1f1f"),
 }
 
-#: How a RAG value reads in words.
-RAG_WORDS: dict[str, str] = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "not_started": "Not started",
-    "complete": "Complete",
-    "cancelled": "Cancelled",
-}
 
 #: The look of the whole workbook; one `<style>` element shown once at the top.
 STYLE = """
