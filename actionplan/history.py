@@ -2,8 +2,9 @@
 
 SPEC section 4: the state at D is the creation event and every later event with
 `as_of <= D`, applied in (`as_of`, `recorded_at`) order. Each event stores only
-the fields it set, so the state is, per field, the last value set: a grouped
-`last()` over the sorted events, with no per-action Python loop. The completion
+the fields it set, so the state is, per field, the last value set: the last
+non-blank position per action in the sorted events, found with numpy on whole
+columns, with no per-action Python loop. The completion
 rules are then applied to the result, so a late-recorded event cannot leave a
 complete action below 100% or an open one with a completion date.
 """
