@@ -39,6 +39,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .records import KIND_NAMES, field_names
+
 COUNCIL_NAME = "Westbury Council"
 
 #: First and last day of the generated data (complaints run from the first day;
@@ -52,48 +54,7 @@ CHECKED_LAST = date(2025, 6, 30)
 
 #: The CSV files written, with their columns (SPEC section 2 field names).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "sources.csv": ("id", "kind", "title", "reference", "received_on"),
-    "recommendations.csv": ("id", "source_id", "text", "theme", "quality_statement", "priority"),
-    "actions.csv": (
-        "id",
-        "recommendation_id",
-        "title",
-        "owner",
-        "due",
-        "description",
-        "team",
-        "start_on",
-        "status",
-        "progress",
-        "created_on",
-        "success_measure",
-        "evidence",
-    ),
-    "updates.csv": (
-        "action_id",
-        "by",
-        "as_of",
-        "progress",
-        "status",
-        "due",
-        "reason",
-        "note",
-        "completed_on",
-    ),
-    "complaints.csv": (
-        "id",
-        "stage",
-        "received_on",
-        "theme",
-        "outcome",
-        "decided_on",
-        "remedy_due",
-        "remedy_done_on",
-        "escalated_from",
-        "learning",
-        "action_ids",
-    ),
-    "compliments.csv": ("id", "received_on", "team", "summary"),
+    f"{plural}.csv": field_names(kind) for plural, kind in KIND_NAMES.items()
 }
 
 #: Scales and their default number of councils (`demo` is the hand-written one).
