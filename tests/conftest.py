@@ -15,12 +15,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from actionplan import schema
 from actionplan.store import Store
 
 from .pg import MISSING_REASON, Cluster, server_bin
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Debian's Chromium, driven by playwright (never a downloaded browser), and the
+#: flags that keep it off the network and working as root.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: The backends every `store` test runs on.
 BACKENDS = [
@@ -73,6 +89,15 @@ def plan(store: Store) -> Store:
     store.add_source({"id": "S1", "kind": "peer_review", "title": "LGA Corporate Peer Challenge"})
     store.add_recommendation({"id": "R1", "source_id": "S1", "text": "Reduce assessment waits"})
     return store
+
+
+def table_rows(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove a refused command wrote nothing."""
+    with store.read() as conn:
+        return {
+            name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+            for name, table in schema.metadata.tables.items()
+        }
 
 
 def add_action(store: Store, action_id: str, due: str, created_on: str, **fields: object) -> None:

@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
 
-from actionplan import schema
 from actionplan.cli import cli
 from actionplan.store import Store
 
-from .conftest import add_action
-
-
-def dump(store: Store) -> dict[str, list]:
-    """Every row of every table, to prove a refused command wrote nothing."""
-    with store.read() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
-            for name, table in schema.metadata.tables.items()
-        }
+from .conftest import add_action, table_rows
 
 
 def run(store: Store, *args: str) -> tuple[int, str, str]:
@@ -90,13 +79,13 @@ def one_action(plan: Store) -> Store:
 def test_bad_input_exits_1_with_one_line_and_changes_nothing(
     one_action: Store, args: list[str], field: str
 ) -> None:
-    before = dump(one_action)
+    before = table_rows(one_action)
     code, stdout, stderr = run(one_action, *args)
     assert code == 1
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and field in lines[0], stderr
     assert "Traceback" not in stderr + stdout
-    assert dump(one_action) == before
+    assert table_rows(one_action) == before
 
 
 def test_real_process_prints_no_traceback_for_a_user_error(one_action: Store) -> None:

@@ -11,9 +11,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from sqlalchemy import select
 
-from actionplan import history, schema
+from actionplan import history
 from actionplan.cli import cli
 from actionplan.errors import ActionPlanError, ValidationError
 from actionplan.import_rows import FieldCleaner
@@ -23,16 +22,14 @@ from actionplan.records import RECORDS, as_plain, clean_record, field_names
 from actionplan.sheets import unneutralise
 from actionplan.store import Store
 
+from .conftest import table_rows
+
 TODAY = dt.date(2025, 6, 30)
 
 
 def snapshot(store: Store) -> tuple[dict[str, list[tuple]], bytes | None]:
     """Every row of every table, and (SQLite) the database file's bytes."""
-    rows = {}
-    with store.read() as conn:
-        for name, table in schema.metadata.tables.items():
-            found = conn.execute(select(table)).all()
-            rows[name] = sorted(tuple(map(str, row)) for row in found)
+    rows = table_rows(store)
     store.close()  # checkpoint the WAL so the file holds everything
     data = store.path.read_bytes() if store.path is not None else None
     return rows, data

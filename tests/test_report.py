@@ -28,6 +28,7 @@ from actionplan.errors import ReportError
 from actionplan.report import ReportPaths, render_all, render_report, report_lock
 from actionplan.store import Store
 
+from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .report_plan import build_report_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,17 +322,6 @@ def test_a_stale_lock_is_taken_over(tmp_path: Path):
 
 # -- in a real browser ---------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS = "<img src=x onerror=alert(1)>"
 
 

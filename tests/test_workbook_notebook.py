@@ -29,19 +29,10 @@ import pytest
 
 from actionplan.store import Store
 
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "update_actions.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HAS_DEMO = (
     importlib.util.find_spec("actionplan.demo_plan") is not None
     and (ROOT / "data" / "demo" / "actions.csv").exists()

@@ -20,14 +20,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
-from actionplan import schema
 from actionplan.cli import cli
 from actionplan.dates import parse_date
 from actionplan.records import parse_progress
 from actionplan.store import Store
 
+from ..conftest import table_rows
 from ..plan_data import fill_plan
 from .results import record
 
@@ -150,12 +149,7 @@ def snapshot(store: Store) -> object:
             hashlib.sha256(store.path.read_bytes()).hexdigest(),
             hashlib.sha256(wal.read_bytes() if wal.exists() else b"").hexdigest(),
         )
-    with store.read() as conn:
-        tables = {
-            name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
-            for name, table in schema.metadata.tables.items()
-        }
-    return hashlib.sha256(repr(tables).encode()).hexdigest()
+    return hashlib.sha256(repr(table_rows(store)).encode()).hexdigest()
 
 
 @pytest.fixture
