@@ -147,6 +147,7 @@ def read_rows(
     extra_columns: tuple[str, ...] = (),
     now: datetime | None = None,
     failed_ids: set[str] | None = None,
+    unread: list[Row] | None = None,
 ) -> list[Row] | None:
     """Check a sheet's header, then clean each row.
 
@@ -159,6 +160,9 @@ def read_rows(
         now: no `recorded_at` may be later.
         failed_ids: collects the ids of rows that could not be read, so later
             checks do not report the same record again.
+        unread: collects the rows that could not be read, with the values that
+            could, so their references can still be checked (every problem of a
+            file is reported in one go).
 
     Returns:
         The rows that were read cleanly, or None when the header is wrong
@@ -199,6 +203,8 @@ def read_rows(
             raw_id = cells[id_at] if id_at is not None and id_at < count else None
             if failed_ids is not None and not is_blank(raw_id):
                 failed_ids.add(unneutralise(str(raw_id)).strip())
+            if unread is not None:
+                unread.append(Row(number, values, extras))
             continue
         rows.append(Row(number, values, extras))
     return rows

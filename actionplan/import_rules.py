@@ -48,6 +48,13 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "changes",
     *schema.STATE_FIELDS,
 )
+#: The parent each kind's rows name, checked even on rows with other problems.
+_PARENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "recommendation": (("source_id", "sources", "source"),),
+    "action": (("recommendation_id", "recommendations", "recommendation"),),
+    "update": (("action_id", "actions", "action"),),
+}
+
 #: Columns of a new action's current row: those of a replayed state.
 ACTION_COLUMNS: tuple[str, ...] = history.STATE_COLUMNS
 _CURRENT_COLUMNS: tuple[str, ...] = (
@@ -139,6 +146,14 @@ class Loader:
             return True
         report(column, f"there is no {what} {value!r}", number)
         return False
+
+    def check_references(self, unread: list[tuple[str, Row, Any]]) -> None:
+        """Name the missing parents of rows that failed for other reasons too."""
+        for kind, row, report in unread:
+            for column, table, what in _PARENTS.get(kind, ()):
+                value = row.values.get(column)
+                if value is not None and value not in self.failed_actions:
+                    self._refers(table, value, column, what, row.number, report)
 
     def _clock(self) -> datetime:
         """A recording time for the next event: now, in the order rows are taken."""

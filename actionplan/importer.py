@@ -201,6 +201,7 @@ def import_parts(
         part.is_history and "kind" in {header_key(h) for h in part.sheet.header} for part in parts
     )
     rows: dict[str, list] = {}
+    unread: list[tuple] = []
     for part in parts:
         report = loader.reporter(part.sheet.name)
         extra: tuple[str, ...] = ()
@@ -209,8 +210,10 @@ def import_parts(
         elif part.is_history:
             extra = HISTORY_COLUMNS
         failed = loader.failed_actions if part.kind == "action" else None
-        read = read_rows(part.kind, part.sheet, report, extra, loader.now, failed)
+        broken: list = []
+        read = read_rows(part.kind, part.sheet, report, extra, loader.now, failed, broken)
         rows[part.kind] = [(row, report) for row in read or []]
+        unread.extend((part.kind, row, report) for row in broken)
     creates = loader.collect_creations(rows.get("update", []))
     for kind in DEPENDENCY_ORDER:
         if kind == "action" and ("action" in rows or creates):
@@ -221,6 +224,7 @@ def import_parts(
             loader.check_complaint(rows[kind])
         elif kind in rows:
             loader.check_plain(kind, rows[kind])
+    loader.check_references(unread)
     loader.settle()
     if loader.problems:
         raise ValidationError(loader.problems)

@@ -298,6 +298,24 @@ def test_cli_prints_every_problem_on_one_line_and_exits_1(populated: Store, tmp_
     assert "; row 4, column status: 'Sort of' is not a status" in lines[0]
 
 
+def test_row_with_a_bad_cell_still_has_its_missing_parent_named(
+    populated: Store, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path,
+        "updates.csv",
+        "action_id,by,as_of,progress\nNO-SUCH-ACTION,Officer,12/31/2024,150\n",
+    )
+    before = snapshot(populated)
+    with pytest.raises(ValidationError) as caught:
+        import_file(populated, path, kind="updates", by="Officer", today=TODAY)
+    message = str(caught.value)
+    assert "row 2, column as_of: '12/31/2024' is not a real date" in message
+    assert "row 2, column progress: '150'" in message
+    assert "row 2, column action_id: there is no action 'NO-SUCH-ACTION'" in message
+    assert snapshot(populated) == before
+
+
 def test_reimporting_the_same_files_is_refused_and_never_doubles(
     populated: Store, tmp_path: Path
 ) -> None:
