@@ -26,7 +26,7 @@ report: $(STAMP) $(DB)
 	@$(BIN)/actionplan --db $(DB) report --quarter latest --out reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -v
 
 lint: $(STAMP)
 	$(BIN)/ruff check actionplan tests bench
