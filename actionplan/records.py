@@ -65,7 +65,7 @@ def parse_progress(value: object) -> int:
         text = str(value).strip()
         percent = text.endswith("%")
         try:
-            number = float(text.rstrip("%").strip())
+            number = float(text.removesuffix("%").strip())
         except ValueError:
             raise ValueError(f"{text!r} is not a percentage from 0 to 100") from None
         if percent and not number.is_integer():
