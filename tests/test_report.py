@@ -302,6 +302,47 @@ def test_failing_notebook_exits_1_with_one_line_naming_the_section(
     assert paths.failed.exists()
 
 
+def _helpers_writing_to(out: Path) -> list[str]:
+    """Command lines of running `report_worker` processes writing into `out`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if "actionplan.report_worker" in words and str(out.resolve()) in words:
+            found.append(" ".join(words))
+    return found
+
+
+def test_report_all_on_two_processes_fails_with_one_error_and_stops_its_helper(
+    rendered: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    notebook = nbformat.read(NOTEBOOK, 4)
+    for cell in notebook.cells:
+        if "section-trend" in cell.metadata.get("tags", []):
+            cell.source = "raise RuntimeError('the trend data is broken')"
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(notebook, broken)
+    monkeypatch.setenv("ACTIONPLAN_REPORT_NOTEBOOK", str(broken))
+    out = tmp_path / "reports"
+    shutil.copytree(rendered["out"], out)
+    before = {path: path.read_bytes() for path in out.rglob("*.html")}
+    store = Store(rendered["db"])
+    with pytest.raises(ReportError) as raised:
+        render_all(store, out, progress=False, workers=2)
+    store.close()
+    message = str(raised.value)
+    assert "\n" not in message
+    assert 'section "Trend" failed: RuntimeError: the trend data is broken' in message
+    failed = re.search(r"kept at (\S+\.failed\.ipynb)", message)
+    assert failed and Path(failed.group(1)).exists(), message
+    assert Path(failed.group(1)).parent.name in rendered["quarters"]
+    assert {path: path.read_bytes() for path in out.rglob("*.html")} == before
+    assert not list(out.rglob(".*.lock")) and not list(out.rglob(".*.running-*"))
+    assert not _helpers_writing_to(out)
+
+
 def test_a_live_lock_refuses_a_second_run(tmp_path: Path):
     lock = tmp_path / ".lock"
     with report_lock(lock), pytest.raises(ReportError, match="another run"), report_lock(lock):
