@@ -72,6 +72,20 @@ def count_by_rag(rags: pd.Series) -> dict[str, int]:
     return {value: int(counts.get(value, 0)) for value in RAG_VALUES}
 
 
+def completed_in(state: pd.DataFrame, quarter: Quarter) -> pd.Series:
+    """Which actions are complete with a completion date inside `quarter`."""
+    start, end = to_timestamp(quarter.start), to_timestamp(quarter.end)
+    completed_on = state["completed_on"]
+    return (state["status"] == "complete") & (completed_on >= start) & (completed_on <= end)
+
+
+def open_and_due_in(state: pd.DataFrame, quarter: Quarter) -> pd.Series:
+    """Which actions are still open and due inside `quarter`."""
+    start, end = to_timestamp(quarter.start), to_timestamp(quarter.end)
+    due = state["due"]
+    return (state["status"] != "complete") & (due >= start) & (due <= end)
+
+
 def action_figures(
     state: pd.DataFrame, previous_state: pd.DataFrame, quarter: Quarter
 ) -> dict[str, Any]:
@@ -82,21 +96,11 @@ def action_figures(
         previous_state: the plan at the previous quarter's as-of day.
         quarter: the quarter being reported.
     """
-    start, end = to_timestamp(quarter.start), to_timestamp(quarter.end)
-    following = quarter.next()
-    current = with_rag(live(state), end)
+    current = with_rag(live(state), quarter.end)
     is_open = current["status"] != "complete"
-    completed = current[
-        (current["status"] == "complete")
-        & (current["completed_on"] >= start)
-        & (current["completed_on"] <= end)
-    ]
+    completed = current[completed_in(current, quarter)]
     on_time = int((completed["completed_on"] <= completed["baseline_due"]).sum())
-    due_next = (
-        is_open
-        & (current["due"] >= to_timestamp(following.start))
-        & (current["due"] <= to_timestamp(following.end))
-    )
+    due_next = open_and_due_in(current, quarter.next())
     transitions, new = rag_transitions(current, previous_state, quarter.previous())
     return {
         "total": len(current),

@@ -616,11 +616,7 @@ def completed_and_due(ctx: ReportContext) -> Section:
     """7. Completed this quarter (on time or late), and what falls due next quarter."""
     start, end = to_timestamp(ctx.quarter.start), to_timestamp(ctx.quarter.end)
     current = ctx.current
-    done = current[
-        (current["status"] == "complete")
-        & (current["completed_on"] >= start)
-        & (current["completed_on"] <= end)
-    ].sort_values(["completed_on", "id"])
+    done = current[figures.completed_in(current, ctx.quarter)].sort_values(["completed_on", "id"])
     owner = [] if ctx.public else ["Owner"]
 
     def timeliness(row: Any) -> str:
@@ -643,26 +639,12 @@ def completed_and_due(ctx: ReportContext) -> Section:
         ],
     )
     following = ctx.quarter.next()
-    upcoming = current[
-        (current["status"] != "complete")
-        & (current["due"] >= to_timestamp(following.start))
-        & (current["due"] <= to_timestamp(following.end))
-    ].sort_values(["due", "id"])
-    due_table = Table(
+    upcoming = current[figures.open_and_due_in(current, following)].sort_values(["due", "id"])
+    due_table = _action_table(
+        ctx,
         f"Open actions due between {day(following.start)} and {day(following.end)}",
-        ["Action", "Title", *owner, "Due", "RAG now", "Progress"],
-        [
-            [
-                row.id,
-                row.title,
-                *([] if ctx.public else [row.owner]),
-                day(row.due),
-                rag_badge(row.rag),
-                f"{row.progress}%",
-            ]
-            for row in upcoming.itertuples(index=False)
-        ],
-        numeric=[5 if ctx.public else 6],
+        upcoming,
+        "RAG now",
     )
     body = (
         "<h3>Completed this quarter</h3>"
@@ -816,12 +798,33 @@ def _learning(ctx: ReportContext) -> str:
     return table_or_none(table, "No learning was recorded on this quarter's complaints.")
 
 
+def _action_table(ctx: ReportContext, caption: str, actions: pd.DataFrame, rag: str) -> Table:
+    """Id, title, owner (internal only), due date, RAG and progress of each action."""
+    owner = [] if ctx.public else ["Owner"]
+    columns = ["Action", "Title", *owner, "Due", rag, "Progress"]
+    return Table(
+        caption,
+        columns,
+        [
+            [
+                row.id,
+                row.title,
+                *([] if ctx.public else [row.owner]),
+                day(row.due),
+                rag_badge(row.rag),
+                f"{row.progress}%",
+            ]
+            for row in actions.itertuples(index=False)
+        ],
+        numeric=[columns.index("Progress")],
+    )
+
+
 def appendix(ctx: ReportContext) -> Section:
     """9. Every action under its recommendation and source; how figures are worked out."""
     actions = ctx.all_actions
     sources = ctx.data.sources.sort_values("id")
     recommendations = ctx.data.recommendations.sort_values("id")
-    owner = [] if ctx.public else ["Owner"]
     parts = [f"<p>Every action as it stood at {day(ctx.quarter.end)}, cancelled ones included.</p>"]
     for source in sources.itertuples(index=False):
         kind = SOURCE_KIND_WORDS.get(source.kind, source.kind)
@@ -831,21 +834,8 @@ def appendix(ctx: ReportContext) -> Section:
         ):
             under = actions[actions["recommendation_id"] == recommendation.id].sort_values("id")
             parts.append(f"<h4>{text(recommendation.id)}: {text(recommendation.text)}</h4>")
-            table = Table(
-                f"Actions for recommendation {recommendation.id}",
-                ["Action", "Title", *owner, "Due", "RAG", "Progress"],
-                [
-                    [
-                        row.id,
-                        row.title,
-                        *([] if ctx.public else [row.owner]),
-                        day(row.due),
-                        rag_badge(row.rag),
-                        f"{row.progress}%",
-                    ]
-                    for row in under.itertuples(index=False)
-                ],
-                numeric=[4 if ctx.public else 5],
+            table = _action_table(
+                ctx, f"Actions for recommendation {recommendation.id}", under, "RAG"
             )
             parts.append(table_or_none(table, "No actions yet."))
     parts.append('<h3>How these figures are worked out</h3><ul class="rules">')
