@@ -6,9 +6,7 @@ into one line on stderr with exit code 1. Usage mistakes exit 2 (click's rule).
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -20,17 +18,16 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ActionPlanError
-from .listing import action_list
+from .identity import default_user
 from .records import as_plain
 from .store import Store, open_store
-from .summary import latest_quarter, summarise
+from .store.queries import action_list, summarise
+from .vocab import AUDIENCES
 
 console = Console()
 
-
-def default_user() -> str:
-    """Who is recording: `ACTIONPLAN_USER`, else the login name."""
-    return os.environ.get("ACTIONPLAN_USER") or getpass.getuser()
+#: How every `--quarter` option describes what it accepts (see `quarters.parse_quarter`).
+QUARTER_HELP = "e.g. 2024-25-Q3, 2024/25 Q3, current, previous or latest (any case)."
 
 
 @contextmanager
@@ -200,7 +197,9 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 @click.option("--team", default=None)
 @click.option("--status", default=None)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
-@click.option("--quarter", default=None, help="As the plan stood at this quarter's end.")
+@click.option(
+    "--quarter", default=None, help="As the plan stood at this quarter's end: " + QUARTER_HELP
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of actions.")
 @click.pass_context
 def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
@@ -226,13 +225,13 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
 
 
 @command(cli, "summary")
-@click.option("--quarter", required=True, help="e.g. 2024-25-Q3, 2024/25 Q3, current, previous.")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.pass_context
 def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
     """The figures of one quarter (SPEC section 5)."""
     store = _store(ctx)
-    result = summarise(store, latest_quarter(store) if quarter == "latest" else quarter)
+    result = summarise(store, quarter)
     if as_json:
         _print_json(result)
         return
@@ -286,8 +285,8 @@ def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: str, kind: str | None, by: str | None) -> None:
     """Import a CSV or .xlsx file: all of it, or nothing."""
-    from .importer import KindNeededError
-    from .io import import_file
+    from .spreadsheets import import_file
+    from .spreadsheets.importer import KindNeededError
 
     try:
         counts = import_file(_store(ctx), file, kind=kind, by=by or default_user())
@@ -301,18 +300,18 @@ def import_command(ctx: click.Context, file: str, kind: str | None, by: str | No
 @click.pass_context
 def export_command(ctx: click.Context, file: str) -> None:
     """Export actions to .csv, or the whole plan with its history to .xlsx."""
-    from .io import export_file
+    from .spreadsheets import export_file
 
     click.echo(f"Wrote {export_file(_store(ctx), file)}")
 
 
 @command(cli, "report")
-@click.option("--quarter", default=None, help="e.g. 2024-25-Q3, current, previous, latest.")
+@click.option("--quarter", default=None, help=QUARTER_HELP)
 @click.option("--all", "every", is_flag=True, help="Every quarter that has data, plus index.html.")
 @click.option("--out", default="reports", show_default=True, help="Folder for the reports.")
 @click.option(
     "--audience",
-    type=click.Choice(["internal", "public"]),
+    type=click.Choice(AUDIENCES),
     default="internal",
     show_default=True,
     help="public drops owner names and small complaint counts.",
@@ -322,7 +321,8 @@ def report_command(
     ctx: click.Context, quarter: str | None, every: bool, out: str, audience: str
 ) -> None:
     """Render the quarterly HTML report (atomically: a failed run leaves the old one)."""
-    from .report import render_all, render_report
+    from .report.parallel import render_all
+    from .report.render import render_report
 
     if every == bool(quarter):
         raise click.UsageError("give either --quarter Q or --all")
@@ -338,7 +338,7 @@ def report_command(
 @click.pass_context
 def migrate_command(ctx: click.Context) -> None:
     """Bring a database made by an older actionplan up to this version's schema."""
-    from .migrations import migrate
+    from .store.migrations import migrate
 
     store = Store(ctx.obj)
     old, new = migrate(store)
@@ -353,7 +353,7 @@ def migrate_command(ctx: click.Context) -> None:
 @click.pass_context
 def backup_command(ctx: click.Context, file: str) -> None:
     """Copy a SQLite plan to FILE, consistently, while others may be saving."""
-    from .backup import backup
+    from .store.backup import backup
 
     store = Store(ctx.obj)
     click.echo(f"Backed up {store.display_name} to {backup(store, file)}")

@@ -48,3 +48,12 @@ def parse_date(value: object, field: str = "date", row: int | None = None) -> da
         hint = " (dates are day/month/year)" if uk and int(uk[2]) > 12 else ""
         raise FieldError(field, f"{text!r} is not a real date{hint}", row) from None
     raise FieldError(field, f"{text!r} is not a date; use 2024-12-31 or 31/12/2024", row)
+
+
+def as_date(value: date | datetime | str) -> date:
+    """A date as a database driver returns it (`date`, `datetime` or ISO text) as a `date`."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

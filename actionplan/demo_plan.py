@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import schema
-from .bulk import paused_garbage_collection
 from .errors import ActionPlanError
-from .importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
-from .sheets import read_csv
-from .store import Store
+from .spreadsheets.files import read_csv
+from .spreadsheets.importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
+from .store import Store, schema
+from .store.bulk import paused_garbage_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_FOLDER = ROOT / "data" / "demo"

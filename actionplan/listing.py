@@ -12,14 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import figures, vocab
+from . import vocab
 from .errors import FieldError
-from .history import to_timestamp
+from .history import plain_rows, to_timestamp
 from .records import as_plain
-from .store import Store, plain_state
-from .summary import PlanData
 
-_URGENCY = {"red": 1, "amber": 2, "not_started": 3, "green": 4, "complete": 5, "cancelled": 6}
+#: Rank of each RAG in a list, most urgent first (cancelled last of all).
+_URGENCY = {rag: rank for rank, rag in enumerate((*reversed(vocab.RAG_SEVERITY), "cancelled"))}
 
 #: Keys of each object in `list --json`, in order.
 LIST_FIELDS: tuple[str, ...] = (
@@ -81,32 +80,9 @@ def filter_actions(
     return frame[keep]
 
 
-def action_list(
-    store: Store,
-    owner: str | None = None,
-    team: str | None = None,
-    status: str | None = None,
-    overdue: bool = False,
-    quarter: str | None = None,
-    today: date | None = None,
-) -> list[dict[str, Any]]:
-    """Actions as plain dicts (the `list --json` objects), most urgent first.
-
-    Without `quarter` this is the stored current state judged at today; with
-    it, the replayed state at the quarter's as-of day.
-    """
-    today = today or date.today()
-    if quarter:
-        data = PlanData.load(store)
-        as_of = data.quarter(quarter, today).end
-        state = data.state_at(as_of)
-    else:
-        as_of = today
-        store.first_month  # noqa: B018 - fail early on a closed database
-        state = store.current_actions()
-    frame = by_urgency(figures.with_rag(state, as_of), as_of)
-    frame = filter_actions(frame, owner, team, status, overdue)
+def plain_list(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A sorted, filtered frame as the `list --json` objects (dates as ISO text)."""
     return [
-        {key: as_plain(value) for key, value in plain_state(row[list(LIST_FIELDS)]).items()}
-        for _, row in frame.iterrows()
+        {key: as_plain(value) for key, value in row.items()}
+        for row in plain_rows(frame, LIST_FIELDS)
     ]

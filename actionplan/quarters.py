@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -97,17 +98,25 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     return found
 
 
+#: The words every command accepts for a quarter, besides a label like 2024-25-Q3.
+QUARTER_WORDS: tuple[str, ...] = ("current", "previous", "latest")
+
+
 def parse_quarter(
-    text: str,
+    text: str | Quarter,
     today: date | None = None,
     first_month: int = DEFAULT_FIRST_MONTH,
     field: str = "quarter",
+    latest: Callable[[], Quarter] | None = None,
 ) -> Quarter:
     """Read a quarter as people write it.
 
-    Accepts `2024-25-Q3`, `2024/25 Q3`, `2024-25 Q3`, and `current` or
-    `previous` relative to `today`. The two halves of the year must be
-    consecutive (`2024-26` is refused rather than guessed).
+    Accepts `2024-25-Q3`, `2024/25 Q3`, `2024-25 Q3`, and (in any case)
+    `current` or `previous` relative to `today`, and `latest`, the last
+    finished quarter with data, which only a plan can say: the caller passes
+    `latest` to work it out (see `store.queries.resolve_quarter`). The two
+    halves of the year must be consecutive (`2024-26` is refused rather than
+    guessed).
 
     Raises:
         FieldError: naming `field`, when the text is not a quarter.
@@ -121,11 +130,18 @@ def parse_quarter(
         return quarter_of(today, first_month)
     if keyword in ("previous", "last"):
         return quarter_of(today, first_month).previous()
+    if keyword == "latest":
+        if latest is None:
+            raise FieldError(
+                field, "'latest' needs a plan to look at; give a quarter such as 2024-25-Q3"
+            )
+        return latest()
     match = _LABEL.match(raw)
     if not match:
         raise FieldError(
             field,
-            f"{raw!r} is not a quarter; write it like 2024-25-Q3, 2024/25 Q3, current or previous",
+            f"{raw!r} is not a quarter; write it like 2024-25-Q3, 2024/25 Q3, "
+            "current, previous or latest",
         )
     year, second, number = int(match[1]), match[2], int(match[3])
     expected = (year + 1) % 100 if len(second) == 2 else year + 1

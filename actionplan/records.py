@@ -220,6 +220,26 @@ def clean_record(kind: str, raw: Mapping[str, object], row: int | None = None) -
     return cleaned
 
 
+def complaint_problems(values: Mapping[str, Any], row: int | None) -> list[FieldError]:
+    """Checks of a cleaned complaint record that need more than one field."""
+    problems: list[FieldError] = []
+    received = values["received_on"]
+    for field_name in ("decided_on", "remedy_done_on"):
+        if values.get(field_name) and received and values[field_name] < received:
+            problems.append(
+                FieldError(
+                    field_name, f"{values[field_name].isoformat()} is before received_on", row
+                )
+            )
+    if values["stage"] == "stage1" and values.get("escalated_from"):
+        problems.append(
+            FieldError("escalated_from", "a stage 1 complaint is not escalated from another", row)
+        )
+    if values.get("decided_on") and values.get("outcome") == "pending":
+        problems.append(FieldError("outcome", "is pending but decided_on is given", row))
+    return problems
+
+
 def as_plain(value: object) -> object:
     """A JSON-friendly form of a stored value (dates as ISO strings)."""
     if isinstance(value, datetime):

@@ -2,12 +2,17 @@
 
 Every list a user can type a value from lives here, with the forgiving matching
 that spreadsheet users expect (`On Track`, `on-track` and `on_track` are the same
-status). Nothing else in the package spells these values out.
+status), and with the words a person reads for each value (`On track`,
+`Stage 1`, `CQC assessment`). The RAG values' order, their ranking from best to
+worst and their colours are here too, so the CLI, the report, its charts and
+the workbook cannot disagree. Nothing else in the package spells these values
+out.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 SOURCE_KINDS: tuple[str, ...] = (
     "peer_review",
@@ -41,17 +46,99 @@ COMPLAINT_OUTCOMES: tuple[str, ...] = (
     "pending",
 )
 
-#: RAG values in the order a reader expects them (worst first).
+#: Who a report is for (SPEC section 6): `public` drops owner names and small counts.
+AUDIENCES: tuple[str, ...] = ("internal", "public")
+
+#: RAG values in the order SPEC section 5 lists them: the keys of `by_rag` and
+#: the columns of every RAG table follow it.
 RAG_VALUES: tuple[str, ...] = ("red", "amber", "green", "not_started", "complete")
 
-#: How a RAG value reads in words (RAG is always written, never colour alone).
-RAG_WORDS: dict[str, str] = {
+#: RAG values from best to worst: an action "got worse" when it moved right,
+#: and lists put the worst first. Not started ranks below green (nothing has
+#: happened yet) and above amber (nothing has gone wrong yet).
+RAG_SEVERITY: tuple[str, ...] = ("complete", "green", "not_started", "amber", "red")
+
+#: What each stored value reads as, in every table, form, message and chart.
+WORDS: dict[str, str] = {
+    # source kinds
+    "peer_review": "LGA peer challenge",
+    "cqc_assessment": "CQC assessment",
+    "ombudsman": "Ombudsman (LGSCO)",
+    "complaint": "Complaints learning",
+    "audit": "Audit",
+    "staff_feedback": "Staff feedback",
+    "community_feedback": "Community feedback",
+    "other": "Other",
+    # statuses
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "complete": "Complete",
+    "cancelled": "Cancelled",
+    # RAG
     "red": "Red",
     "amber": "Amber",
     "green": "Green",
-    "not_started": "Not started",
-    "complete": "Complete",
-    "cancelled": "Cancelled",
+    # priorities
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+    # complaint stages and outcomes
+    "stage1": "Stage 1",
+    "stage2": "Stage 2",
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
+    "withdrawn": "Withdrawn",
+    "pending": "Pending",
+    # audiences
+    "internal": "Internal",
+    "public": "Public",
+}
+
+#: Words that differ by field: `ombudsman` is a source kind and a complaint stage.
+_FIELD_WORDS: dict[tuple[str, str], str] = {
+    ("stage", "ombudsman"): "Ombudsman (LGSCO)",
+    ("kind", "complaint"): "Complaints learning",
+}
+
+
+def word(value: object, field: str | None = None) -> str:
+    """A stored value as a person reads it: `on_track` -> `On track`, `stage1` -> `Stage 1`.
+
+    A value this module does not know (a free-text theme, a blank) is shown as it is.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if field is not None and (field, text) in _FIELD_WORDS:
+        return _FIELD_WORDS[(field, text)]
+    return WORDS.get(text, text)
+
+
+@dataclass(frozen=True)
+class RagColour:
+    """How one RAG value is drawn: a fill, the text colour on it, and a pattern.
+
+    The fills are the Okabe-Ito colours (told apart by the common colour
+    deficiencies); `ink` keeps WCAG 4.5:1 contrast on the fill; `hatch` is
+    matplotlib's pattern for the value, so no value relies on colour alone.
+    """
+
+    fill: str
+    ink: str
+    hatch: str
+
+
+#: The one RAG palette: the report's CSS, its charts and the workbook's badges use it.
+RAG_PALETTE: dict[str, RagColour] = {
+    "red": RagColour("#D55E00", "#000000", "///"),
+    "amber": RagColour("#E69F00", "#000000", "."),
+    "green": RagColour("#009E73", "#000000", ""),
+    "not_started": RagColour("#BBBBBB", "#000000", "\\\\"),
+    "complete": RagColour("#0072B2", "#FFFFFF", ""),
+    "cancelled": RagColour("#FFFFFF", "#000000", ""),
 }
 
 #: The CQC local authority quality statements, grouped under their four themes.
@@ -104,6 +191,7 @@ _LOOKUPS: dict[str, dict[str, str]] = {
         COMPLAINT_STAGES, {"stage_1": "stage1", "stage_2": "stage2", "lgsco": "ombudsman"}
     ),
     "outcome": _lookup(COMPLAINT_OUTCOMES),
+    "audience": _lookup(AUDIENCES),
     "quality_statement": {statement.strip().lower(): statement for statement in QUALITY_STATEMENTS},
 }
 
@@ -113,6 +201,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "priority": PRIORITIES,
     "stage": COMPLAINT_STAGES,
     "outcome": COMPLAINT_OUTCOMES,
+    "audience": AUDIENCES,
     "quality_statement": QUALITY_STATEMENTS,
 }
 
@@ -122,12 +211,18 @@ def choices(field: str) -> tuple[str, ...]:
     return _CHOICES[field]
 
 
+def options(field: str) -> list[tuple[str, str]]:
+    """A field's choices as `(words, value)` pairs, for drop-downs."""
+    return [(word(value, field), value) for value in _CHOICES[field]]
+
+
 def normalise(field: str, value: str) -> str:
     """Map what a person typed to the canonical value of a controlled field.
 
     Matching ignores case, surrounding spaces, and (except for quality
     statements, which are matched whole) the difference between spaces, hyphens
-    and underscores, so `On Track` and `on-track` both give `on_track`.
+    and underscores, so `On Track` and `on-track` both give `on_track`. The
+    words shown for a value (`Stage 1`) are accepted too.
 
     Raises:
         ValueError: the value is not one of the field's choices; the message
@@ -136,10 +231,16 @@ def normalise(field: str, value: str) -> str:
     table = _LOOKUPS[field]
     text = str(value)
     key = text.strip().lower() if field == "quality_statement" else _key(text)
-    found = table.get(key, "")
+    found = table.get(key, "") or _by_words(field).get(key, "")
     if not found:
         allowed = ", ".join(_CHOICES[field])
         raise ValueError(
             f"{text.strip()!r} is not a {field.replace('_', ' ')}; use one of: {allowed}"
         )
     return found
+
+
+def _by_words(field: str) -> dict[str, str]:
+    if field == "quality_statement":
+        return {}
+    return {_key(word(value, field)): value for value in _CHOICES[field]}

@@ -26,19 +26,11 @@ KINDS: tuple[str, ...] = (
 )
 
 
-def _import_function() -> Any:
-    try:
-        from actionplan.io import import_file
-    except ImportError:
-        from actionplan.importer import import_file
-    return import_file
-
-
 def import_plan(db: Path, folder: Path) -> dict[str, Any]:
     """Create `db` and import the six CSV files of `folder` into it, in dependency order."""
+    from actionplan.spreadsheets import import_file
     from actionplan.store import Store
 
-    import_file = _import_function()
     store = Store(db)
     store.initialise(council="Bench Council")
     counts: dict[str, int] = {}
@@ -54,14 +46,15 @@ def import_plan(db: Path, folder: Path) -> dict[str, Any]:
 
 def summary(db: Path, quarter: str | None) -> dict[str, Any]:
     """Load the plan and work out one quarter's figures (the latest with data by default)."""
-    from actionplan import summary as module
+    from actionplan.rules import RULE_FIELDS
     from actionplan.store import open_store
-    from actionplan.summary import PlanData, latest_quarter, quarter_summary
+    from actionplan.store.queries import latest_quarter, load_plan
+    from actionplan.summary import quarter_summary
 
     store = open_store(db)
     started = time.perf_counter()
     # As `actionplan summary` loads it: only the fields the figures read.
-    data = PlanData.load(store, fields=getattr(module, "FIGURE_FIELDS", None))
+    data = load_plan(store, fields=RULE_FIELDS)
     loaded = time.perf_counter()
     chosen = data.quarter(quarter) if quarter else latest_quarter(store)
     figures = quarter_summary(data, chosen)
@@ -79,11 +72,12 @@ def summary(db: Path, quarter: str | None) -> dict[str, Any]:
 def summary_all(db: Path) -> dict[str, Any]:
     """Load the plan once and work out the figures of every quarter that has data."""
     from actionplan.store import open_store
-    from actionplan.summary import PlanData, quarter_summary
+    from actionplan.store.queries import load_plan
+    from actionplan.summary import quarter_summary
 
     store = open_store(db)
     started = time.perf_counter()
-    data = PlanData.load(store)  # every field, as the report loads it
+    data = load_plan(store)  # every field, as the report loads it
     quarters = store.data_quarters()
     for quarter in quarters:
         quarter_summary(data, quarter)
@@ -105,8 +99,7 @@ def saves(db: Path, count: int, seed: int) -> dict[str, Any]:
     """
     from sqlalchemy import select
 
-    from actionplan import schema
-    from actionplan.store import open_store
+    from actionplan.store import open_store, schema
 
     store = open_store(db)
     with store.read() as conn:

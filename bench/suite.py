@@ -263,7 +263,7 @@ class Bench:
     def _latest_quarter(self, db: Path) -> str:
         code = (
             "from actionplan.store import open_store;"
-            "from actionplan.summary import latest_quarter;"
+            "from actionplan.store.queries import latest_quarter;"
             f"print(latest_quarter(open_store({str(db)!r})).label)"
         )
         return run(python("-c", code)).stdout.strip()

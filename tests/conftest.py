@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from actionplan import schema
-from actionplan.store import Store
+from actionplan.store import Store, schema
 
 from .pg import MISSING_REASON, Cluster, server_bin
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from actionplan import history
-from actionplan.schema import STATE_FIELDS
+from actionplan.rules import STATE_FIELDS
 from actionplan.store import Store
 
 #: The fixed "today" the plan is written with, so dates never fall in the future.

@@ -12,9 +12,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from actionplan import schema
 from actionplan.cli import cli
-from actionplan.store import Store
+from actionplan.store import Store, schema
 
 from .conftest import ROOT
 from .plan_data import fill_plan, replay_mismatches

@@ -15,8 +15,8 @@ from openpyxl import Workbook, load_workbook
 from actionplan import history
 from actionplan.cli import cli
 from actionplan.errors import ValidationError
-from actionplan.io import export_file, import_file
-from actionplan.sheets import neutralise, unneutralise
+from actionplan.spreadsheets import export_file, import_file
+from actionplan.spreadsheets.files import neutralise, unneutralise
 from actionplan.store import Store
 
 TODAY = dt.date(2025, 6, 30)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actionplan.store import Store
-from actionplan.summary import summarise
+from actionplan.store.queries import summarise
 
 from .conftest import add_action
 
@@ -134,7 +134,7 @@ def test_complaint_figures_in_the_window(store: Store) -> None:
 def test_latest_is_the_last_finished_quarter_with_data(plan: Store) -> None:
     from datetime import date
 
-    from actionplan.summary import latest_quarter
+    from actionplan.store.queries import latest_quarter
 
     add_action(plan, "A1", "2025-03-31", "2024-04-01")
     plan.record_update({"action_id": "A1", "by": "o", "as_of": "2024-11-02", "progress": 5})

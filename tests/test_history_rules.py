@@ -9,7 +9,7 @@ import pytest
 from actionplan.errors import StaleVersionError, ValidationError
 from actionplan.history import state_at
 from actionplan.store import Store
-from actionplan.summary import summarise
+from actionplan.store.queries import summarise
 
 from .conftest import add_action
 

@@ -15,11 +15,11 @@ from openpyxl import Workbook
 from actionplan import history
 from actionplan.cli import cli
 from actionplan.errors import ActionPlanError, ValidationError
-from actionplan.import_rows import FieldCleaner
-from actionplan.import_rules import changes_json
-from actionplan.io import import_file
 from actionplan.records import RECORDS, as_plain, clean_record, field_names
-from actionplan.sheets import unneutralise
+from actionplan.rules import changes_json
+from actionplan.spreadsheets import import_file
+from actionplan.spreadsheets.files import unneutralise
+from actionplan.spreadsheets.rows import FieldCleaner
 from actionplan.store import Store
 
 from .conftest import table_rows

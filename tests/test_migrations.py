@@ -1,7 +1,7 @@
 """Schema versions: a plan made by the first release is migrated, not broken.
 
 The version-1 database is built from the frozen first-release DDL
-(`actionplan.schema_v1`), filled with a plan that has history over several
+(`actionplan.store.schema_v1`), filled with a plan that has history over several
 quarters, and migrated with the real `actionplan migrate` on each backend.
 """
 
@@ -16,12 +16,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, select, update
 
-from actionplan import schema, schema_v1
 from actionplan.cli import cli
-from actionplan.migrations import MIGRATIONS, pending
 from actionplan.records import as_plain
-from actionplan.store import Store
-from actionplan.summary import summarise
+from actionplan.store import Store, schema, schema_v1
+from actionplan.store.migrations import MIGRATIONS, pending
+from actionplan.store.queries import summarise
 
 from .plan_data import TODAY, fill_plan, replay_mismatches
 

@@ -22,7 +22,7 @@ from actionplan.cli import cli
 from actionplan.errors import StaleVersionError
 from actionplan.records import as_plain
 from actionplan.store import Store
-from actionplan.summary import summarise
+from actionplan.store.queries import summarise
 
 from .conftest import add_action
 from .pg import Cluster

@@ -25,7 +25,9 @@ from click.testing import CliRunner
 
 from actionplan.cli import cli
 from actionplan.errors import ReportError
-from actionplan.report import ReportPaths, render_all, render_report, report_lock
+from actionplan.report.parallel import render_all
+from actionplan.report.paths import ReportPaths, report_lock
+from actionplan.report.render import render_report
 from actionplan.store import Store
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
@@ -303,14 +305,14 @@ def test_failing_notebook_exits_1_with_one_line_naming_the_section(
 
 
 def _helpers_writing_to(out: Path) -> list[str]:
-    """Command lines of running `report_worker` processes writing into `out`."""
+    """Command lines of running `report.worker` processes writing into `out`."""
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             words = cmdline.read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if "actionplan.report_worker" in words and str(out.resolve()) in words:
+        if "actionplan.report.worker" in words and str(out.resolve()) in words:
             found.append(" ".join(words))
     return found
 

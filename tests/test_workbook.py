@@ -10,9 +10,12 @@ from datetime import date
 
 import pytest
 
+from actionplan.identity import default_user
 from actionplan.store import Store
-from actionplan.workbook import Filters, Workbook, default_user, find_actions
-from actionplan.workbook_forms import next_id
+from actionplan.vocab import RAG_PALETTE
+from actionplan.workbook import Workbook
+from actionplan.workbook.forms import next_id
+from actionplan.workbook.selection import Filters, find_actions
 
 from .conftest import add_action
 
@@ -66,7 +69,7 @@ def test_list_is_most_urgent_first_with_rag_word_and_colour(workbook: Workbook) 
     row = _row(workbook, "A1")
     assert "Action A1" in row and "Head of Assessment" in row
     assert "2024-12-31" in row and "overdue" in row
-    assert ">Red<" in row and "background:#b3261e" in row
+    assert ">Red<" in row and f"background:{RAG_PALETTE['red'].fill}" in row
     assert ">Amber<" in _row(workbook, "A2")
 
 
@@ -327,7 +330,7 @@ def test_new_complaint_through_the_form_links_its_actions(workbook: Workbook) ->
     complaints = workbook.store.complaints().set_index("id")
     assert complaints.loc["C1", "action_ids"] == "A1;A3"
     assert complaints.loc["C1", "outcome"] == "partly_upheld"
-    assert ("C1 (stage1)", "C1") in workbook.forms["complaint"].fields["escalated_from"].options
+    assert ("C1 (Stage 1)", "C1") in workbook.forms["complaint"].fields["escalated_from"].options
 
 
 def test_complaint_problems_are_shown_next_to_fields(workbook: Workbook) -> None:

@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from actionplan import report_content, workbook_html
-from actionplan.exporter import export_file
+from actionplan.report import sections as report_content
+from actionplan.spreadsheets import export_file
 from actionplan.store import Store
-from actionplan.workbook import _plain_rows, workbook_actions
+from actionplan.workbook import html as workbook_html
+from actionplan.workbook.app import workbook_actions
+from actionplan.workbook.selection import plain_rows as _plain_rows
 
 from .results import record
 

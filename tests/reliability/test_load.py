@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from actionplan import schema
-from actionplan.store import Store
+from actionplan.store import Store, schema
 
 from ..conftest import BACKENDS, ROOT, add_action
 from ..pg import server_bin

@@ -1,0 +1,219 @@
+"""What every section of the quarterly report reads, worked out once: the `ReportContext`.
+
+The report notebook's first cell calls `load`; each later cell passes the
+context to one function of `report.sections`. Every figure comes from
+`summary.quarter_summary` and `figures.*`, so the report says exactly what
+`actionplan summary --json` says for the same quarter, and the sections are
+pure over the context, so they are tested without a kernel or a database.
+
+Audiences (SPEC section 6): `internal` shows everything; `public` drops owner
+names and complaint free text, shows complaint counts from 1 to 4 as `<5`,
+and withholds any rate worked out from such a count.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from .. import figures
+from ..errors import FieldError
+from ..history import to_timestamp
+from ..quarters import Quarter, quarter_of, quarters_between
+from ..store import open_store
+from ..store.queries import load_plan, resolve_quarter
+from ..summary import PlanData, quarter_summary
+from ..vocab import AUDIENCES
+from .html import Markup, percent, text
+
+
+class Section:
+    """One section of the report: HTML that Jupyter displays as it is."""
+
+    def __init__(self, name: str, html: str) -> None:
+        self.name = name
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<report section {self.name!r}>"
+
+
+@dataclass
+class ReportContext:
+    """Everything the report's sections read, worked out once.
+
+    Attributes:
+        data: the plan's records.
+        updates: every update event with its reason, note and changes.
+        quarter: the quarter being reported.
+        audience: `internal` or `public`.
+        generated_at: when the report was made (UTC).
+    """
+
+    data: PlanData
+    updates: pd.DataFrame
+    quarter: Quarter
+    audience: str = "internal"
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise FieldError("audience", f"{self.audience!r} is not {' or '.join(AUDIENCES)}")
+        end = self.quarter.end
+        state = self.data.state_at(end)
+        recommendations = self.data.recommendations.set_index("id")
+        sources = self.data.sources.set_index("id")
+        everything = figures.with_rag(state, end)
+        everything["source_id"] = everything["recommendation_id"].map(recommendations["source_id"])
+        everything["quality_statement"] = everything["recommendation_id"].map(
+            recommendations["quality_statement"]
+        )
+        everything["source_kind"] = everything["source_id"].map(sources["kind"])
+        self.all_actions = everything
+        self.current = everything[everything["status"] != "cancelled"]
+        previous_end = self.quarter.previous().end
+        previous_state = self.data.state_at(previous_end)
+        self.previous_rag = pd.Series(
+            figures.rag(previous_state, previous_end).to_numpy(), index=previous_state["id"]
+        )
+        self.summary = self.summary_of(self.quarter)
+        self.previous_summary = self.summary_of(self.quarter.previous())
+
+    @property
+    def public(self) -> bool:
+        """True for the public audience."""
+        return self.audience == "public"
+
+    def summary_of(self, quarter: Quarter) -> dict[str, Any]:
+        """`quarter_summary` for a quarter, worked out once."""
+        if quarter.label not in self.summaries:
+            self.summaries[quarter.label] = quarter_summary(self.data, quarter)
+        return self.summaries[quarter.label]
+
+    def quarters_so_far(self) -> list[Quarter]:
+        """Every quarter from the first dated record to the reported one."""
+        days = [
+            column.min()
+            for column in (
+                self.data.events["as_of"],
+                self.data.complaints["received_on"],
+                self.data.compliments["received_on"],
+            )
+            if len(column.dropna())
+        ]
+        if not days:
+            return [self.quarter]
+        first = quarter_of(min(days).date(), self.data.first_month)
+        return quarters_between(min(first, self.quarter), self.quarter)
+
+    def small(self, count: int) -> str:
+        """A complaint count as the audience sees it (`<5` for 1 to 4 in public)."""
+        return "<5" if self.public and 1 <= count <= 4 else str(count)
+
+    def rate_shown(self, value: float | None, *counts: int) -> str:
+        """A complaint rate, withheld in public when any count behind it is 1 to 4."""
+        if self.public and any(1 <= count <= 4 for count in counts):
+            return "withheld (fewer than 5)"
+        return percent(value)
+
+    def owner(self, value: Any) -> Any:
+        """An owner's name, or nothing in the public report."""
+        return "" if self.public else value
+
+
+def build(
+    data: PlanData,
+    updates: pd.DataFrame,
+    quarter: Quarter,
+    audience: str = "internal",
+    generated_at: datetime | None = None,
+) -> ReportContext:
+    """A report context from data already in memory (what the tests use)."""
+    return ReportContext(data, updates, quarter, audience, generated_at or datetime.now(UTC))
+
+
+def load(quarter: str = "latest", db: str = "", audience: str = "internal") -> ReportContext:
+    """Open the plan and prepare one quarter's report (the notebook's first call).
+
+    Args:
+        quarter: `2024-25-Q3`, `2024/25 Q3`, `current`, `previous` or `latest`
+            (the last quarter that has data).
+        db: database file or URL; empty means `ACTIONPLAN_DB` or `data/actionplan.db`.
+        audience: `internal` or `public`.
+    """
+    store = open_store(db or None)
+    try:
+        data = load_plan(store)
+        updates = store.table("updates")
+        chosen = resolve_quarter(store, quarter)
+    finally:
+        store.close()
+    return build(data, updates, chosen, audience)
+
+
+# -- helpers the sections share -----------------------------------------------
+
+
+def figure(name: str, value: Any, shown: str, suppressed: bool = False) -> Markup:
+    """A headline figure tagged so tests and scripts can read it from the HTML."""
+    raw = "" if suppressed else f' data-value="{text(json.dumps(value))}"'
+    return Markup(f'<span data-figure="{name}"{raw}>{text(shown)}</span>')
+
+
+def change(now: float | None, then: float | None, better: str | None, unit: str = "") -> str:
+    """`Up 3 on last quarter (worse)` style text for a tile."""
+    if now is None or then is None:
+        return "No comparison with last quarter"
+    delta = round(now - then, 1)
+    if delta == 0:
+        return "No change on last quarter"
+    direction = "up" if delta > 0 else "down"
+    amount = f"{abs(delta):g}{unit}"
+    judgement = ""
+    if better is not None:
+        judgement = " (better)" if direction == better else " (worse)"
+    return f"{direction.capitalize()} {amount} on last quarter{judgement}"
+
+
+def source_label(ctx: ReportContext, source_id: str) -> str:
+    sources = ctx.data.sources.set_index("id")
+    if source_id not in sources.index:
+        return str(source_id)
+    return f"{source_id}: {sources.at[source_id, 'title']}"
+
+
+def rag_rows(frame: pd.DataFrame, key: str, keys: list[str]) -> list[dict[str, int]]:
+    return [figures.count_by_rag(frame.loc[frame[key] == value, "rag"]) for value in keys]
+
+
+def latest_notes(ctx: ReportContext) -> pd.Series:
+    """The latest note on each action dated on or before the as-of day."""
+    updates = ctx.updates
+    known = updates[(updates["as_of"] <= to_timestamp(ctx.quarter.end)) & updates["note"].notna()]
+    known = known[known["note"].astype(str).str.strip() != ""]
+    known = known.sort_values(["action_id", "as_of", "recorded_at", "seq"])
+    return known.groupby("action_id")["note"].last()
+
+
+def slips(ctx: ReportContext) -> dict[str, list[tuple[pd.Timestamp, str]]]:
+    """For each action, its due-date changes to a later date: (as-of day, reason)."""
+    updates = ctx.updates
+    known = updates[
+        (updates["as_of"] <= to_timestamp(ctx.quarter.end)) & (updates["kind"] == "update")
+    ]
+    known = known.sort_values(["as_of", "recorded_at", "seq"])
+    found: dict[str, list[tuple[pd.Timestamp, str]]] = {}
+    for row in known.itertuples(index=False):
+        changes = json.loads(row.changes) if isinstance(row.changes, str) else row.changes
+        due = (changes or {}).get("due")
+        if due and due[0] and due[1] and str(due[1]) > str(due[0]):
+            found.setdefault(row.action_id, []).append((row.as_of, row.reason or ""))
+    return found

@@ -1,0 +1,47 @@
+"""The report's sections by name, and how its figures are worked out, in words.
+
+Plain data, kept apart from the sections themselves so that the pipeline can
+name a failed section without importing pandas or matplotlib.
+"""
+
+from __future__ import annotations
+
+#: The section headings, in order; the pipeline names a failed section by these.
+SECTION_HEADINGS: dict[str, str] = {
+    "title": "Title",
+    "at_a_glance": "At a glance",
+    "rag_breakdown": "RAG by source and by CQC quality statement",
+    "movement": "Movement since last quarter",
+    "trend": "Trend",
+    "exceptions": "Exceptions",
+    "completed_and_due": "Completed this quarter and due next quarter",
+    "complaints": "Complaints and learning",
+    "appendix": "Appendix: every action, and how the figures are worked out",
+}
+
+RULES: tuple[str, ...] = (
+    "The report describes the plan as it stood at the end of the quarter's last day "
+    "(the as-of day). A change recorded later but dated on or before that day counts.",
+    "Figures count actions that exist at the as-of day and are not cancelled.",
+    "RAG, by the first rule that applies: status complete gives Complete; a due date "
+    "before the as-of day gives Red (overdue, whatever the status says); off track gives "
+    "Red; at risk gives Amber; on track gives Green; otherwise Not started.",
+    "Overdue: not complete and due before the as-of day.",
+    "Slipped: the current due date is later than the due date the action was created with "
+    "(its baseline). A slip is a change of due date to a later one.",
+    "Completed this quarter: complete with a completion date in the quarter. On time means "
+    "completed on or before the baseline due date: a revised date does not make a late "
+    "completion on time.",
+    "Mean progress: the average of every action's progress, a complete action counting 100%.",
+    "Due next quarter: not complete and due within the next quarter.",
+    "Movement: each action that existed at the end of the previous quarter, by its RAG then "
+    "and now. It got worse when it moved down this order: Complete, Green, Not started, "
+    "Amber, Red.",
+    "Complaints: records received in the quarter, by stage (each stage of a case is its own "
+    "record). Upheld rate: upheld and partly upheld decisions as a share of decisions made "
+    "in the quarter (withdrawn and pending excluded). Remedies: those due in the quarter, "
+    "done on or before the agreed date (on time), after it (late), or not done by the "
+    "as-of day (outstanding).",
+    "Public version: owner names and complaint free text are left out; complaint counts from "
+    "1 to 4 are shown as <5 and a rate worked out from such a count is withheld.",
+)

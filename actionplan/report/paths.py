@@ -1,0 +1,122 @@
+"""Where a quarter's report lives, and the lock that keeps two runs from writing it at once.
+
+Scheduled runs rely on it: a lock file per quarter and audience, taken with
+`O_EXCL`; a lock left by a killed run (its process is gone) is noticed and
+taken over, and one from another machine is trusted for an hour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import ReportError
+
+#: Set this to render a council's own copy of the report notebook.
+NOTEBOOK_ENV = "ACTIONPLAN_REPORT_NOTEBOOK"
+DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
+#: A lock from another machine older than this is taken to be abandoned.
+FOREIGN_LOCK_SECONDS = 3600
+
+#: A quarter's folder name.
+QUARTER_FOLDER = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where one quarter's report and its companions live."""
+
+    folder: Path
+    label: str
+
+    @property
+    def html(self) -> Path:
+        """The report managers read."""
+        return self.folder / f"actionplan-{self.label}.html"
+
+    @property
+    def notebook(self) -> Path:
+        """The executed notebook, kept for audit."""
+        return self.folder / f"actionplan-{self.label}.ipynb"
+
+    @property
+    def failed(self) -> Path:
+        """The notebook of the last failed run, for a person to open."""
+        return self.folder / f"actionplan-{self.label}.failed.ipynb"
+
+    @property
+    def lock(self) -> Path:
+        """Held while a run writes this quarter's report."""
+        return self.folder / f".actionplan-{self.label}.lock"
+
+    def running(self) -> Path:
+        """The notebook papermill writes while this run is in progress."""
+        return self.folder / f".actionplan-{self.label}.running-{os.getpid()}.ipynb"
+
+
+def report_notebook() -> Path:
+    """The notebook to render: `ACTIONPLAN_REPORT_NOTEBOOK`, else the shipped one."""
+    chosen = Path(os.environ.get(NOTEBOOK_ENV) or DEFAULT_NOTEBOOK)
+    if not chosen.is_file():
+        raise ReportError(f"report notebook {chosen} does not exist; set {NOTEBOOK_ENV}")
+    return chosen
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_is_stale(path: Path) -> bool:
+    try:
+        holder = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return True
+    if holder.get("host") != socket.gethostname():
+        return time.time() - path.stat().st_mtime > FOREIGN_LOCK_SECONDS
+    return not _pid_alive(int(holder.get("pid", 0)))
+
+
+@contextlib.contextmanager
+def report_lock(path: Path) -> Iterator[None]:
+    """Hold the lock of one quarter's report; take over one left by a killed run.
+
+    Raises:
+        ReportError: another live run holds the lock.
+    """
+    holder = json.dumps(
+        {"pid": os.getpid(), "host": socket.gethostname(), "started": datetime.now(UTC).isoformat()}
+    )
+    for _attempt in range(2):
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if not _lock_is_stale(path):
+                raise ReportError(
+                    f"another run is writing this report (lock {path}); "
+                    "wait for it to finish, or delete the lock if no run is going"
+                ) from None
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(holder)
+        break
+    else:
+        raise ReportError(f"could not take the lock {path}")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)

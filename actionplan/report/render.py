@@ -1,0 +1,86 @@
+"""Rendering one quarter's report: papermill, then nbconvert, written atomically.
+
+`render_report` runs the report notebook (`run.execute`), exports it
+(`run.export_html`) and renames the HTML and the executed notebook into
+`reports/<quarter>/`. Scheduled runs rely on three promises:
+
+- a failed or killed run leaves the previous report exactly as it was (every
+  file is written to a temporary name in the same folder, then `os.replace`d);
+- two runs never write the same report at once (`paths.report_lock`);
+- a failure is one line naming the report section and the error, with the
+  failed notebook kept as `actionplan-<quarter>.failed.ipynb` for a person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_write
+from ..errors import ReportError
+from ..quarters import Quarter
+from ..store import Store
+from ..store.queries import resolve_quarter
+from ..vocab import AUDIENCES
+from .index import write_index
+from .paths import ReportPaths, report_lock
+from .run import db_parameter, execute, export_html, first_line, keep_failed
+
+
+def render_report(
+    store: Store,
+    quarter: str | Quarter,
+    out_dir: str | Path = "reports",
+    audience: str = "internal",
+    *,
+    km: Any = None,
+    refresh_index: bool = True,
+) -> Path:
+    """Render one quarter's report; return the path of its HTML.
+
+    Args:
+        store: the plan.
+        quarter: `2024-25-Q3`, `current`, `previous` or `latest`.
+        out_dir: folder holding one sub-folder per quarter and `index.html`.
+        audience: `internal` or `public` (SPEC section 6).
+        km: a started kernel manager to reuse (used by `render_all`).
+        refresh_index: rewrite `index.html` afterwards if the folder has one.
+
+    Raises:
+        ReportError: the notebook failed (the message names the section), or
+            another run holds this quarter's lock. The previous report is untouched.
+    """
+    import nbformat
+
+    if audience not in AUDIENCES:
+        raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
+    chosen = resolve_quarter(store, quarter)
+    out = Path(out_dir)
+    paths = ReportPaths(out / chosen.label, chosen.label)
+    paths.folder.mkdir(parents=True, exist_ok=True)
+    db, environment = db_parameter(store)
+    with report_lock(paths.lock):
+        for leftover in paths.folder.glob(f".actionplan-{chosen.label}.running-*.ipynb"):
+            leftover.unlink(missing_ok=True)
+        executed = execute(
+            paths, {"quarter": chosen.label, "db": db, "audience": audience}, environment, km
+        )
+        executed.metadata["actionplan"] = {
+            "title": f"{store.council}: improvement action plan, {chosen.in_words()}",
+            "quarter": chosen.label,
+            "audience": audience,
+        }
+        try:
+            page = export_html(executed)
+        except Exception as error:
+            keep_failed(paths.running(), paths)
+            raise ReportError(
+                f"report for {chosen.label} could not be written as HTML: {first_line(error)}"
+            ) from None
+        atomic_write(paths.html, page)
+        atomic_write(paths.notebook, nbformat.writes(executed))
+        paths.running().unlink(missing_ok=True)
+        paths.failed.unlink(missing_ok=True)
+    if refresh_index and (out / "index.html").exists():
+        write_index(store, out, audience)
+    return paths.html

@@ -1,0 +1,208 @@
+"""Running the report notebook with papermill and turning it into the page managers read.
+
+`execute` runs `notebooks/quarterly_report.ipynb` on a kernel (a new one, or
+one `render_all` reuses) and, on failure, keeps the failed notebook and
+raises one line naming the report section that failed. `export_html` exports
+the executed notebook with our own nbconvert template: no code, no prompts,
+no scripts, nothing fetched from another host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from ..errors import ReportError
+from ..store import Store
+from .headings import SECTION_HEADINGS
+from .html import report_css
+from .paths import ReportPaths, report_notebook
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "actionplan_report"
+#: Cells that never reach the HTML: the notebook's own notes and its parameters.
+REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
+
+
+# nbformat imports jsonschema, which imports rfc3987_syntax when it is
+# installed (jupyter-events pulls it in) and builds some forty lark parsers at
+# import time, for IRI format checks nbformat never makes: 1 s of every report
+# on a quiet machine, several on a busy one. Marking it absent makes jsonschema
+# skip those two checks. See docs/performance.md.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def db_parameter(store: Store) -> tuple[str, dict[str, str]]:
+    """The `db` parameter for the notebook, and environment to set while it runs.
+
+    A password never goes into the parameters (they are saved in the audit
+    notebook): such a URL reaches the kernel through `ACTIONPLAN_DB` instead.
+    """
+    if store.path is not None:
+        return str(store.path.resolve()), {}
+    if make_url(store.url).password:
+        return "", {"ACTIONPLAN_DB": store.url}
+    return store.url, {}
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _failed_section(notebook: Any) -> str:
+    """The report section of the cell that raised, from its `section-*` tag.
+
+    Found by its error output rather than papermill's cell index, which the
+    error-marker cells papermill inserts make unreliable.
+    """
+    if notebook is None:
+        return "unknown"
+    for index, cell in enumerate(notebook.cells):
+        if not any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            continue
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if tag == "section-setup":
+                return "loading the plan"
+            if tag.startswith("section-"):
+                key = tag.removeprefix("section-")
+                return SECTION_HEADINGS.get(key, key)
+        return f"cell {index}"
+    return "unknown"
+
+
+def first_line(text: Any) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def execute(
+    paths: ReportPaths,
+    parameters: dict[str, Any],
+    environment: dict[str, str],
+    km: Any = None,
+) -> Any:
+    """Run the report notebook with papermill; on failure keep it and raise one line.
+
+    Args:
+        paths: where the running and failed notebooks go.
+        parameters: `quarter`, `db` and `audience`.
+        environment: variables the kernel needs (set only while it starts).
+        km: a started kernel manager to reuse (render_all), or None for a new kernel.
+
+    Raises:
+        ReportError: naming the section that failed and the error.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    running = paths.running()
+    try:
+        with _environment(environment), _kernel(km) as manager:
+            executed = papermill.execute_notebook(
+                str(report_notebook()),
+                str(running),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(Path.cwd()),
+                km=manager,
+                shutdown_kernel="immediate",
+            )
+    except PapermillExecutionError as error:
+        kept = keep_failed(running, paths)
+        notebook = nbformat.read(kept, as_version=4) if kept else None
+        section = _failed_section(notebook)
+        raise ReportError(
+            f'report section "{section}" failed: {error.ename}: {first_line(error.evalue)} '
+            f"(failed notebook kept at {kept or running})"
+        ) from None
+    except ReportError:
+        raise
+    except Exception as error:  # the kernel died, would not start, or timed out
+        kept = keep_failed(running, paths)
+        reason = first_line(error) or type(error).__name__
+        raise ReportError(
+            f"report for {paths.label} failed while running the notebook: "
+            f"{type(error).__name__}: {reason}"
+            + (f" (failed notebook kept at {kept})" if kept else "")
+        ) from None
+    return executed
+
+
+@contextlib.contextmanager
+def _kernel(km: Any = None) -> Iterator[Any]:
+    """A kernel manager for one run: the one given, or a new one shut down afterwards."""
+    if km is not None:
+        yield km
+        return
+    with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
+        manager = new_kernel_manager(Path(folder))
+        try:
+            yield manager
+        finally:
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+
+
+def new_kernel_manager(folder: Path) -> Any:
+    """A python3 kernel talking over IPC sockets in `folder`.
+
+    IPC keeps the kernel's traffic off the network and spares scheduled runs
+    ipykernel's warning about unencrypted TCP on every run.
+    """
+    from jupyter_client.manager import KernelManager
+
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
+
+
+def keep_failed(running: Path, paths: ReportPaths) -> Path | None:
+    if not running.exists():
+        return None
+    os.replace(running, paths.failed)
+    return paths.failed
+
+
+def export_html(notebook: Any) -> str:
+    """The executed notebook as the report page (our template, code and tags removed)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True), enabled=True
+    )
+    body, _resources = exporter.from_notebook_node(
+        notebook, resources={"actionplan_css": report_css()}
+    )
+    return body
+
+
+def kernel_env(store: Store) -> dict[str, Any]:
+    _db, environment = db_parameter(store)
+    if not environment:
+        return {}
+    return {"env": {**os.environ, **environment}}

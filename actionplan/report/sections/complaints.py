@@ -1,0 +1,154 @@
+"""Complaints and learning: received, decided, remedies, compliments, and actions they led to."""
+
+from __future__ import annotations
+
+from ...history import to_timestamp
+from ...vocab import COMPLAINT_STAGES, word
+from ..context import (
+    ReportContext,
+    Section,
+    figure,
+)
+from ..headings import SECTION_HEADINGS
+from ..html import Table, day, percent, rag_badge, section, table_or_none
+
+
+def complaints(ctx: ReportContext) -> Section:
+    """8. Complaints by stage and theme, upheld rate, remedies, compliments, actions."""
+    now = ctx.summary["complaints"]
+    then = ctx.previous_summary["complaints"]
+    shown = ctx.small
+    stage_rows = []
+    for stage in COMPLAINT_STAGES:
+        words = word(stage, "stage")
+        count = now["received"][stage]
+        stage_rows.append(
+            [
+                words,
+                figure(f"received-{stage}", count, shown(count), ctx.public and 1 <= count <= 4),
+                shown(then["received"][stage]),
+            ]
+        )
+    stages = Table(
+        "Complaint records received, by stage",
+        ["Stage", ctx.quarter.label, ctx.quarter.previous().label],
+        stage_rows,
+        numeric=[1, 2],
+    )
+    themes = Table(
+        "Complaint records received this quarter, by theme",
+        ["Theme", "Received"],
+        [[theme, shown(count)] for theme, count in now["by_theme"].items()],
+        numeric=[1],
+    )
+    decided = now["decided"]
+    upheld = round((now["upheld_rate"] or 0) * decided)
+    rate_text = ctx.rate_shown(now["upheld_rate"], decided, upheld)
+    outcomes = Table(
+        "Decisions made this quarter",
+        ["Figure", "Value"],
+        [
+            ["Decisions (withdrawn and pending excluded)", shown(decided)],
+            ["Upheld or partly upheld", shown(upheld)],
+            [
+                "Upheld rate",
+                figure(
+                    "upheld_rate",
+                    now["upheld_rate"],
+                    rate_text,
+                    rate_text != percent(now["upheld_rate"]),
+                ),
+            ],
+        ],
+        numeric=[1],
+    )
+    remedy_rows = [
+        ["Remedies due this quarter", "remedies_due"],
+        ["Done on time", "remedies_on_time"],
+        ["Done late", "remedies_late"],
+        ["Outstanding at the as-of day", "remedies_outstanding"],
+    ]
+    remedies = Table(
+        "Remedies agreed with complainants or the Ombudsman, due this quarter",
+        ["Figure", "Count"],
+        [
+            [label, figure(key, now[key], shown(now[key]), ctx.public and 1 <= now[key] <= 4)]
+            for label, key in remedy_rows
+        ],
+        numeric=[1],
+    )
+    body = [
+        "<h3>Complaints received</h3>",
+        stages.to_html(),
+        table_or_none(themes, "No complaints were received this quarter."),
+        "<h3>Decisions and remedies</h3>",
+        outcomes.to_html(),
+        remedies.to_html(),
+        "<h3>Compliments</h3>",
+        f"<p>{figure('compliments', now['compliments'], str(now['compliments']))} compliments "
+        f"were received this quarter ({then['compliments']} the quarter before).</p>",
+        "<h3>Actions that came from complaints</h3>",
+        table_or_none(_complaint_actions(ctx), "No action has been linked to a complaint yet."),
+    ]
+    if not ctx.public:
+        body += ["<h3>What we learned this quarter</h3>", _learning(ctx)]
+    return Section(
+        "complaints", section(SECTION_HEADINGS["complaints"], "".join(body), "complaints")
+    )
+
+
+def _complaint_actions(ctx: ReportContext) -> Table:
+    end = to_timestamp(ctx.quarter.end)
+    records = ctx.data.complaints
+    records = records[records["received_on"] <= end]
+    linked: dict[str, list[str]] = {}
+    for complaint_id, ids in zip(records["id"], records["action_ids"].fillna(""), strict=True):
+        for action_id in filter(None, str(ids).split(";")):
+            linked.setdefault(action_id, []).append(complaint_id)
+    rows = []
+    actions = ctx.all_actions.set_index("id")
+    for action_id in sorted(linked):
+        if action_id not in actions.index:
+            continue
+        row = actions.loc[action_id]
+        rows.append(
+            [
+                action_id,
+                row["title"],
+                ", ".join(sorted(linked[action_id])),
+                rag_badge(row["rag"]),
+                day(row["due"]),
+                f"{row['progress']}%",
+            ]
+        )
+    return Table(
+        f"Actions arising from complaints, as at {day(end)}",
+        ["Action", "Title", "Complaints", "RAG", "Due", "Progress"],
+        rows,
+        numeric=[5],
+    )
+
+
+def _learning(ctx: ReportContext) -> str:
+    start, end = to_timestamp(ctx.quarter.start), to_timestamp(ctx.quarter.end)
+    records = ctx.data.complaints
+    found = records[
+        (records["received_on"] >= start)
+        & (records["received_on"] <= end)
+        & records["learning"].fillna("").astype(str).str.strip().ne("")
+    ].sort_values("id")
+    table = Table(
+        "Learning recorded on complaints received this quarter",
+        ["Complaint", "Stage", "Theme", "Outcome", "Learning"],
+        [
+            [
+                row.id,
+                word(row.stage, "stage"),
+                row.theme,
+                word(row.outcome),
+                row.learning,
+            ]
+            for row in found.itertuples(index=False)
+        ],
+    )
+    return table_or_none(table, "No learning was recorded on this quarter's complaints.")

@@ -1,0 +1,100 @@
+"""The report's opening: its title and contents, and the headline figures at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...vocab import RAG_VALUES
+from ..context import (
+    ReportContext,
+    Section,
+    change,
+    figure,
+)
+from ..headings import SECTION_HEADINGS
+from ..html import day, percent, rag_badge, section, text
+
+
+def title(ctx: ReportContext) -> Section:
+    """1. Council, quarter in words, as-of day, when and from where it was made."""
+    quarter = ctx.quarter
+    database = ctx.data.database
+    if ctx.public or "://" not in database:
+        database = Path(database).name if "://" not in database else database.split("@")[-1]
+    audience = "Public version" if ctx.public else "Internal version"
+    contents = "".join(
+        f'<li><a href="#{key.replace("_", "-")}">{text(heading)}</a></li>'
+        for key, heading in list(SECTION_HEADINGS.items())[1:]
+    )
+    body = (
+        '<header class="report-title">'
+        f'<p class="eyebrow">{text(ctx.data.council)} · Adult social care</p>'
+        f"<h1>Improvement action plan: {text(quarter.in_words())}</h1>"
+        '<dl class="meta">'
+        f'<div><dt>Figures as at</dt><dd data-figure="as_of">{day(quarter.end)}</dd></div>'
+        f'<div><dt>Quarter</dt><dd data-figure="quarter">{text(quarter.label)}</dd></div>'
+        f"<div><dt>Generated</dt><dd>{ctx.generated_at:%-d %b %Y %H:%M} UTC</dd></div>"
+        f"<div><dt>Database</dt><dd>{text(database)}</dd></div>"
+        f"<div><dt>Audience</dt><dd>{audience}</dd></div>"
+        "</dl></header>"
+        f'<nav aria-label="Contents" class="contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
+    )
+    return Section("title", body)
+
+
+def at_a_glance(ctx: ReportContext) -> Section:
+    """2. The headline figures, each with its change since the previous quarter."""
+    now, then = ctx.summary["actions"], ctx.previous_summary["actions"]
+    tiles = [
+        ("total", "Actions in the plan", str(now["total"]), None, ""),
+        ("mean_progress", "Mean progress", percent_or_dash(now["mean_progress"]), "up", " points"),
+        ("overdue", "Overdue", str(now["overdue"]), "down", ""),
+        ("slipped", "Slipped past baseline", str(now["slipped"]), "down", ""),
+        (
+            "completed_in_quarter",
+            "Completed this quarter",
+            str(now["completed_in_quarter"]),
+            "up",
+            "",
+        ),
+        ("on_time_rate", "Completed on time", percent(now["on_time_rate"]), "up", " points"),
+    ]
+    items = []
+    for key, label, shown, better, unit in tiles:
+        value, previous = now[key], then[key]
+        if key == "on_time_rate":
+            value_pct = None if value is None else value * 100
+            previous_pct = None if previous is None else previous * 100
+            movement = change(value_pct, previous_pct, better, unit)
+        else:
+            movement = change(value, previous, better, unit)
+        detail = ""
+        if key == "on_time_rate" and value is not None:
+            detail = (
+                f'<dd class="detail">{now["completed_on_time_in_quarter"]} of '
+                f"{now['completed_in_quarter']} by the baseline date</dd>"
+            )
+        items.append(
+            f'<div class="tile tile-{key.replace("_", "-")}"><dt>{text(label)}</dt>'
+            f'<dd class="value">{figure(key, value, shown)}</dd>{detail}'
+            f'<dd class="change">{text(movement)}</dd></div>'
+        )
+    rag_items = "".join(
+        f"<li>{rag_badge(value)} {figure('rag-' + value, now['by_rag'][value], str(now['by_rag'][value]))}</li>"
+        for value in RAG_VALUES
+    )
+    body = (
+        f'<dl class="tiles">{"".join(items)}</dl>'
+        f'<p class="rag-line-intro">RAG at {day(ctx.quarter.end)}:</p>'
+        f'<ul class="rag-line">{rag_items}</ul>'
+        f"<p>{figure('open', now['open'], str(now['open']))} actions are open; "
+        f"{figure('due_next_quarter', now['due_next_quarter'], str(now['due_next_quarter']))} "
+        f"are due next quarter; {figure('new', now['new'], str(now['new']))} were added "
+        "this quarter.</p>"
+    )
+    return Section("at_a_glance", section(SECTION_HEADINGS["at_a_glance"], body, "at-a-glance"))
+
+
+def percent_or_dash(value: float | None) -> str:
+    """Mean progress as a percentage with one decimal, or a dash."""
+    return "–" if value is None else f"{value:.1f}%"

@@ -1,0 +1,179 @@
+"""RAG: by source and CQC quality statement, movement since last quarter, and the trend."""
+
+from __future__ import annotations
+
+from ...vocab import QUALITY_STATEMENTS, RAG_SEVERITY, RAG_VALUES, word
+from .. import charts
+from ..context import (
+    ReportContext,
+    Section,
+    latest_notes,
+    rag_rows,
+    source_label,
+)
+from ..headings import SECTION_HEADINGS
+from ..html import Markup, Table, day, percent, rag_badge, section, table_or_none, text
+
+
+def _rag_table(caption: str, first: str, labels: list[str], rows: list[dict[str, int]]) -> Table:
+    body = [
+        [label, *(row[value] for value in RAG_VALUES), sum(row.values())]
+        for label, row in zip(labels, rows, strict=True)
+    ]
+    totals = [sum(row[value] for row in rows) for value in RAG_VALUES]
+    return Table(
+        caption,
+        [first, *(word(value) for value in RAG_VALUES), "Total"],
+        body,
+        numeric=range(1, 7),
+        foot=["Total", *totals, sum(totals)],
+    )
+
+
+def rag_breakdown(ctx: ReportContext) -> Section:
+    """3. RAG by source and by CQC quality statement: a chart and its table each."""
+    current = ctx.current
+    source_ids = sorted(current["source_id"].dropna().unique())
+    source_labels = [source_label(ctx, source_id) for source_id in source_ids]
+    by_source = rag_rows(current, "source_id", source_ids)
+    tagged = current.assign(
+        quality_statement=current["quality_statement"].fillna("").replace("", "Not tagged")
+    )
+    statements = [s for s in QUALITY_STATEMENTS if s in set(tagged["quality_statement"])]
+    if (tagged["quality_statement"] == "Not tagged").any():
+        statements.append("Not tagged")
+    missing = [s for s in QUALITY_STATEMENTS if s not in statements]
+    by_statement = rag_rows(tagged, "quality_statement", statements)
+    as_of = day(ctx.quarter.end)
+    parts = ["<h3>By source</h3>"]
+    if source_ids:
+        parts.append(
+            charts.rag_bars(source_labels, by_source, "source").to_html(
+                f"Actions by RAG for each source at {as_of}. The table below gives the same figures."
+            )
+        )
+    parts.append(
+        table_or_none(
+            _rag_table(f"Actions by source and RAG at {as_of}", "Source", source_labels, by_source),
+            "There are no actions yet.",
+        )
+    )
+    parts.append("<h3>By CQC quality statement</h3>")
+    if statements:
+        parts.append(
+            charts.rag_bars(statements, by_statement, "CQC quality statement").to_html(
+                f"Actions by RAG for each CQC quality statement at {as_of}. "
+                "The table below gives the same figures."
+            )
+        )
+    parts.append(
+        table_or_none(
+            _rag_table(
+                f"Actions by CQC quality statement and RAG at {as_of}",
+                "Quality statement",
+                statements,
+                by_statement,
+            ),
+            "There are no actions yet.",
+        )
+    )
+    if missing:
+        parts.append(
+            "<p>No actions are tagged with these quality statements: "
+            + text("; ".join(missing))
+            + ".</p>"
+        )
+    return Section(
+        "rag_breakdown", section(SECTION_HEADINGS["rag_breakdown"], "".join(parts), "rag-breakdown")
+    )
+
+
+def movement(ctx: ReportContext) -> Section:
+    """4. RAG then against RAG now, and the actions that got worse."""
+    actions = ctx.summary["actions"]
+    transitions: dict[str, int] = actions["transitions"]
+    then_values = list(RAG_VALUES)
+    if any(pair.startswith("cancelled->") for pair in transitions):
+        then_values.append("cancelled")
+    previous_end, end = ctx.quarter.previous().end, ctx.quarter.end
+    rows = []
+    for then in then_values:
+        counts = [transitions.get(f"{then}->{now}", 0) for now in RAG_VALUES]
+        rows.append([Markup(f"Was {rag_badge(then)}"), *counts, sum(counts)])
+    matrix = Table(
+        f"Actions by RAG at {day(previous_end)} (rows) and at {day(end)} (columns)",
+        ["RAG then", *(f"Now {word(value).lower()}" for value in RAG_VALUES), "Total"],
+        rows,
+        numeric=range(1, 7),
+        css_class="matrix",
+    )
+    worse = []
+    notes = latest_notes(ctx)
+    for row in ctx.current.sort_values("id").itertuples(index=False):
+        then = ctx.previous_rag.get(row.id)
+        if then is None or then == "cancelled":
+            continue
+        if RAG_SEVERITY.index(row.rag) > RAG_SEVERITY.index(then):
+            worse.append(
+                [
+                    row.id,
+                    row.title,
+                    *([] if ctx.public else [row.owner]),
+                    Markup(
+                        f'<span class="nowrap">{rag_badge(then)} to {rag_badge(row.rag)}</span>'
+                    ),
+                    day(row.due),
+                    notes.get(row.id, ""),
+                ]
+            )
+    worse_table = Table(
+        f"Actions whose RAG got worse between {day(previous_end)} and {day(end)}",
+        ["Action", "Title", *([] if ctx.public else ["Owner"]), "RAG change", "Due", "Latest note"],
+        worse,
+    )
+    body = (
+        f"<p>{actions['new']} actions were added this quarter and are not in the table. "
+        "The cells on the shaded diagonal are actions whose RAG did not change.</p>"
+        + (
+            matrix.to_html()
+            if transitions
+            else '<p class="none">No actions existed a quarter ago.</p>'
+        )
+        + "<h3>Actions that got worse</h3>"
+        + table_or_none(worse_table, "No action's RAG got worse this quarter.")
+    )
+    return Section("movement", section(SECTION_HEADINGS["movement"], body, "movement"))
+
+
+def trend(ctx: ReportContext) -> Section:
+    """5. RAG at every quarter end so far, and completions on time and late."""
+    quarters = ctx.quarters_so_far()
+    labels = [quarter.label for quarter in quarters]
+    summaries = [ctx.summary_of(quarter)["actions"] for quarter in quarters]
+    by_rag = [row["by_rag"] for row in summaries]
+    on_time = [row["completed_on_time_in_quarter"] for row in summaries]
+    late = [row["completed_in_quarter"] - row["completed_on_time_in_quarter"] for row in summaries]
+    rag_table = _rag_table("Actions by RAG at the end of each quarter", "Quarter", labels, by_rag)
+    rag_table.foot = None
+    completions = Table(
+        "Actions completed in each quarter, on time and late (against the baseline due date)",
+        ["Quarter", "On time", "Late", "Completed", "On-time rate"],
+        [
+            [label, done, overdue, row["completed_in_quarter"], percent(row["on_time_rate"])]
+            for label, done, overdue, row in zip(labels, on_time, late, summaries, strict=True)
+        ],
+        numeric=range(1, 5),
+    )
+    body = (
+        "<h3>RAG at each quarter end</h3>"
+        + charts.rag_trend(labels, by_rag).to_html(
+            "Actions by RAG at the end of each quarter. The table below gives the same figures."
+        )
+        + rag_table.to_html()
+        + "<h3>Completions per quarter</h3>"
+        + charts.completions_trend(labels, on_time, late).to_html(
+            "Actions completed per quarter, on time and late. The table below gives the same figures."
+        )
+        + completions.to_html()
+    )
+    return Section("trend", section(SECTION_HEADINGS["trend"], body, "trend"))

@@ -1,0 +1,251 @@
+"""An import's actions and updates, judged exactly as the CLI would judge them one at a time.
+
+Actions are created with `rules.creation_values` and `rules.creation_event`,
+as `add-action` creates them. Each update is judged by `rules.plan_update`
+against its action's `Timeline` at the update's `as_of` (the events stored
+and the rows before it), as `Store.record_update` would judge it; each
+changed action's current row is then the timeline's `current_row`, the same
+function a single save uses.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..dates import as_date
+from ..errors import ValidationError
+from ..records import as_plain
+from ..rules import creation_event, creation_values, event_record, plan_update
+from ..store import schema
+from ..store.writing import CURRENT_COLUMNS
+from ..timeline import Timeline
+from .loader import LoaderBase, Rows
+from .rows import Row
+
+
+class Loader(LoaderBase):
+    """One import: everything `LoaderBase` checks, plus actions and updates."""
+
+    def collect_creations(self, rows: Rows) -> dict[str, tuple[Row, Any]]:
+        """The History sheet's `create` rows, one per action, keyed by action id."""
+        creates: dict[str, tuple[Row, Any]] = {}
+        for row, report in rows:
+            if row.extras.get("kind") != "create":
+                continue
+            action_id = row.values["action_id"]
+            if action_id in creates:
+                first = creates[action_id][0].number
+                report(
+                    "kind",
+                    f"action {action_id!r} already has a create row (row {first})",
+                    row.number,
+                )
+            else:
+                creates[action_id] = (row, report)
+        return creates
+
+    def check_action(self, rows: Rows, creates: dict[str, tuple[Row, Any]]) -> None:
+        """New actions, created as `add-action` creates them (or from their create rows)."""
+        self.counts.setdefault("action", 0)
+        if not self.history_mode and rows and not self.by:
+            rows[0][1]("by", "is required: say who is importing these actions (--by)", None)
+            return
+        self.action_sheet = rows
+        for row, report in rows:
+            values, by, recorded_at = dict(row.values), self.by, None
+            origin, origin_report = row, report
+            if self.history_mode:
+                create = creates.get(values["id"])
+                if create is None:
+                    report("id", "has no create row on the History sheet", row.number)
+                    self.failed_actions.add(values["id"])
+                    continue
+                origin, origin_report = create
+                for name in ("status", "progress", "due"):
+                    values[name] = origin.values[name]
+                values["created_on"] = origin.values["as_of"]
+                by, recorded_at = origin.values["by"], origin.extras["recorded_at"]
+            try:
+                values = creation_values(values, self.today, origin.number)
+            except ValidationError as error:
+                self._adopt(error, origin.number, origin_report)
+                self.failed_actions.add(values["id"])
+                continue
+            recommendation_ok = self._refers(
+                "recommendations",
+                values["recommendation_id"],
+                "recommendation_id",
+                "recommendation",
+                row.number,
+                report,
+            )
+            if not (
+                self._new_id("actions", values["id"], row.number, report) and recommendation_ok
+            ):
+                self.failed_actions.add(values["id"])
+                continue
+            event = creation_event(values, by, recorded_at or self._clock())
+            self.seq += 1
+            self.events.append(event)
+            self.timelines[values["id"]] = Timeline.created(values, event, self.seq, by)
+            self.created.append(values["id"])
+            self._count("action")
+        on_sheet = {row.values["id"] for row, _ in rows}
+        for action_id, (create, report) in creates.items():
+            if action_id not in on_sheet:
+                report(
+                    "action_id",
+                    f"a create row needs action {action_id!r} on the Actions sheet of the same "
+                    "workbook (import the whole workbook, without --kind)",
+                    create.number,
+                )
+
+    def check_update(self, rows: Rows) -> None:
+        """Each update judged as `record_update` would judge it, in file order."""
+        self.counts.setdefault("update", 0)
+        updates = [
+            (row, report)
+            for row, report in rows
+            if row.extras.get("kind") != "create"
+            and row.values["action_id"] not in self.failed_actions
+        ]
+        named = {row.values["action_id"] for row, _ in updates} - set(self.created)
+        self._load_timelines(named & self.known("actions"))
+        today, events, touched, noted = self.today, self.events, self.touched, self.noted
+        added = 0
+        for row, report in updates:
+            values = row.values
+            action_id = values["action_id"]
+            timeline = self.timelines.get(action_id)
+            if timeline is None:
+                report("action_id", f"there is no action {action_id!r}", row.number)
+                continue
+            as_of = values["as_of"] = values["as_of"] or today
+            note = values["note"]
+            if note:
+                key = (action_id, as_of, values["by"], note)
+                if key in noted:
+                    earlier = noted[key]
+                    where = f"row {earlier}" if isinstance(earlier, int) else earlier
+                    report(
+                        "note",
+                        f"repeats {where} (same action, as_of, by and note); "
+                        "an update is imported only once",
+                        row.number,
+                    )
+                    continue
+                noted[key] = row.number
+            before = timeline.state_at(as_of)
+            if before is None:
+                report(
+                    "as_of",
+                    f"{as_of.isoformat()} is before the action was created "
+                    f"({timeline.created_on.isoformat()})",
+                    row.number,
+                )
+                continue
+            try:
+                assignments, changes = plan_update(before, values, today, row.number)
+            except ValidationError as error:
+                self._adopt(error, row.number, report)
+                continue
+            recorded_at = row.extras.get("recorded_at") if row.extras else None
+            if recorded_at is None:
+                self.ticks += 1
+                recorded_at = self.now + timedelta(microseconds=self.ticks)
+            elif recorded_at < timeline.latest_recorded_at:
+                report(
+                    "recorded_at",
+                    "is earlier than the action's previous event; keep each action's rows "
+                    "in the order they were recorded",
+                    row.number,
+                )
+                continue
+            self.seq += 1
+            by = values["by"]
+            events.append(
+                event_record(
+                    action_id,
+                    timeline.count + 1,
+                    "update",
+                    by,
+                    recorded_at,
+                    as_of,
+                    assignments,
+                    changes,
+                    values["reason"],
+                    note,
+                )
+            )
+            timeline.add((as_of, recorded_at, self.seq, assignments), by)
+            touched.add(action_id)
+            added += 1
+        self.counts["update"] += added
+
+    def _load_timelines(self, action_ids: set[str]) -> None:
+        """Read the stored events of the actions the updates name, once."""
+        if not action_ids:
+            return
+        stored = self.store.timelines(self.conn, action_ids)
+        self.timelines.update(stored)
+        self.base_versions.update({action_id: t.count for action_id, t in stored.items()})
+        updates = schema.updates.c
+        noted = select(updates.action_id, updates.as_of, updates.by, updates.note, updates.version)
+        noted = noted.where(updates.note.is_not(None))
+        if len(action_ids) <= 500:
+            noted = noted.where(updates.action_id.in_(sorted(action_ids)))
+        for found in self.conn.execute(noted):
+            if found.action_id in action_ids:
+                key = (found.action_id, as_date(found.as_of), found.by, found.note)
+                self.noted[key] = f"version {found.version} of action {found.action_id}"
+
+    # -- the result ---------------------------------------------------------
+
+    def settle(self) -> None:
+        """Work out each new or changed action's current row from its timeline."""
+        today = self.today
+        for action_id in self.created:
+            self.new_rows[action_id] = self.timelines[action_id].current_row(today)
+        for action_id in sorted(self.touched - set(self.created)):
+            current = self.timelines[action_id].current_row(today)
+            self.current_updates.append(
+                (
+                    *(current[name] for name in CURRENT_COLUMNS),
+                    action_id,
+                    self.base_versions[action_id],
+                )
+            )
+        if self.history_mode:
+            self._check_action_sheet()
+
+    def _check_action_sheet(self) -> None:
+        """An exported Actions sheet must agree with the History it came with."""
+        for row, report in self.action_sheet:
+            final = self.new_rows.get(row.values["id"])
+            if final is None:
+                continue
+            checks = [
+                (name, row.values[name])
+                for name in ("status", "progress", "due", "created_on")
+                if row.values[name] is not None
+            ]
+            checks += [
+                (name, row.extras[name])
+                for name in ("baseline_due", "completed_on")
+                if name in row.extras and (name == "completed_on" or row.extras[name] is not None)
+            ]
+            for name, given in checks:
+                if given != final[name]:
+                    report(
+                        name,
+                        f"is {_shown(given)} but the History sheet gives {_shown(final[name])}; "
+                        "record a change as a new row on the History sheet",
+                        row.number,
+                    )
+
+
+def _shown(value: Any) -> str:
+    return "blank" if value is None else repr(as_plain(value))

@@ -1,0 +1,270 @@
+"""Export the plan as a council would keep it in Excel, or a CSV of the actions.
+
+The `.xlsx` export holds everything needed to rebuild the plan: one sheet per
+record kind, with the History sheet listing every event of every action
+(creation included) in the order it was recorded. Importing the workbook into
+an empty database recreates the same state at every date (docs/import-export.md).
+
+Text that a spreadsheet would run as a formula is neutralised (see
+`files.neutralise`), dates are real Excel dates, and the file is written to a
+temporary name and renamed, so a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import figures
+from ..atomic import atomic_path
+from ..errors import ActionPlanError
+from ..records import field_names
+from ..store import Store
+from .files import CSV_SUFFIXES, XLSX_SUFFIXES, neutralise
+
+#: Columns of the Actions sheet and the CSV export: the action record's fields
+#: first, then what actionplan works out (read back only beside a History sheet).
+ACTION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "recommendation_id",
+    "title",
+    "owner",
+    "team",
+    "due",
+    "baseline_due",
+    "status",
+    "rag",
+    "progress",
+    "start_on",
+    "created_on",
+    "completed_on",
+    "description",
+    "success_measure",
+    "evidence",
+    "version",
+    "last_updated",
+    "last_updated_by",
+)
+
+#: Columns of the History sheet: an update record's fields plus the event's place.
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "action_id",
+    "version",
+    "kind",
+    "by",
+    "recorded_at",
+    "as_of",
+    "status",
+    "progress",
+    "due",
+    "completed_on",
+    "reason",
+    "note",
+)
+
+#: Excel's last row, less the header.
+MAX_DATA_ROWS = 1_048_575
+
+_DATE_FORMAT = "dd/mm/yyyy"
+_TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+
+
+def _plain(value: Any) -> Any:
+    """A cell value: None for blanks, dates and datetimes as Python objects."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[Any]]:
+    frame = frame.reindex(columns=list(columns)).astype(object)
+    return [[_plain(value) for value in row] for row in frame.itertuples(index=False)]
+
+
+def action_rows(store: Store, today: date | None = None) -> list[list[Any]]:
+    """The actions as they stand, with their RAG today, in id order (export columns)."""
+    current = store.current_actions()
+    frame = figures.with_rag(current, today or date.today())
+    return _records(frame.sort_values("id"), ACTION_COLUMNS)
+
+
+def _history_rows(store: Store) -> list[list[Any]]:
+    events = store.table("updates").sort_values(["action_id", "version"], kind="stable")
+    return _records(events, HISTORY_COLUMNS)
+
+
+def _complaint_rows(store: Store) -> list[list[Any]]:
+    """Complaints with each escalation after the record it escalated from."""
+    complaints = store.complaints().sort_values(["received_on", "id"], kind="stable")
+    columns = field_names("complaint")
+    records = {row[0]: row for row in _records(complaints, columns)}
+    parent_index = columns.index("escalated_from")
+    ordered: list[list[Any]] = []
+    placed: set[str] = set()
+
+    def place(record_id: str) -> None:
+        if record_id in placed:
+            return
+        placed.add(record_id)
+        parent = records[record_id][parent_index]
+        if parent in records:
+            place(parent)
+        ordered.append(records[record_id])
+
+    for record_id in records:
+        place(record_id)
+    return ordered
+
+
+def _write_sheet(
+    workbook: Any, title: str, columns: tuple[str, ...], rows: list[list[Any]]
+) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    if len(rows) > MAX_DATA_ROWS:
+        raise ActionPlanError(
+            f"the {title} sheet would have {len(rows):,} rows, more than Excel holds "
+            f"({MAX_DATA_ROWS:,}); export to CSV or split the plan"
+        )
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(columns):
+        longest = max(
+            [len(name)] + [len(_shown_text(row[index])) for row in rows[:500]], default=len(name)
+        )
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(longest + 2, 10), 60)
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                text = ILLEGAL_CHARACTERS_RE.sub(" ", neutralise(value))
+                cells.append(WriteOnlyCell(sheet, value=text))
+            elif isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = _DATE_FORMAT if _is_midnight(value) else _TIME_FORMAT
+                cells.append(cell)
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = _DATE_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+
+
+def _is_midnight(value: datetime) -> bool:
+    return value.hour == value.minute == value.second == value.microsecond == 0
+
+
+def _shown_text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return "00/00/0000 00:00:00" if not _is_midnight(value) else "00/00/0000"
+    return "" if value is None else str(value)
+
+
+def _cells(rows: list[list[Any]], time_columns: tuple[int, ...] = ()) -> list[list[Any]]:
+    """Dates as `date` so Excel shows a date, timestamps kept as datetimes."""
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, datetime) and index not in time_columns:
+                row[index] = value.date()
+    return rows
+
+
+def export_xlsx(store: Store, path: Path, today: date | None = None) -> Path:
+    """Write the whole plan as a workbook that `import_file` takes back."""
+    from openpyxl import Workbook
+
+    sheets = [
+        (
+            "Sources",
+            field_names("source"),
+            _cells(_records(store.table("sources"), field_names("source"))),
+        ),
+        (
+            "Recommendations",
+            field_names("recommendation"),
+            _records(store.table("recommendations"), field_names("recommendation")),
+        ),
+        (
+            "Actions",
+            ACTION_COLUMNS,
+            _cells(action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),)),
+        ),
+        (
+            "History",
+            HISTORY_COLUMNS,
+            _cells(_history_rows(store), (HISTORY_COLUMNS.index("recorded_at"),)),
+        ),
+        ("Complaints", field_names("complaint"), _cells(_complaint_rows(store))),
+        (
+            "Compliments",
+            field_names("compliment"),
+            _cells(_records(store.table("compliments"), field_names("compliment"))),
+        ),
+    ]
+    workbook = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        _write_sheet(workbook, title, columns, rows)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path
+
+
+def export_csv(store: Store, path: Path, today: date | None = None) -> Path:
+    """Write the actions as they stand, one row each, for a spreadsheet or a mail merge."""
+    rows = _cells(action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),))
+    with (
+        atomic_path(path) as temporary,
+        temporary.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
+        writer = csv.writer(handle)
+        writer.writerow(ACTION_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_text(value) for value in row])
+    return path
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(str(value)) if isinstance(value, str) else str(value)
+
+
+def export_file(store: Store, path: str | Path, today: date | None = None) -> Path:
+    """Export to `.xlsx` (the whole plan with its history) or `.csv` (actions as they stand).
+
+    Raises:
+        ActionPlanError: the file type is not supported or a sheet is too big for Excel.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES[:1]:
+        return export_xlsx(store, path, today)
+    if suffix in CSV_SUFFIXES:
+        return export_csv(store, path, today)
+    raise ActionPlanError(f"{path}: can export to .xlsx or .csv, not {suffix or 'no extension'}")

@@ -1,0 +1,124 @@
+"""Schema versions and the steps between them (`actionplan migrate`).
+
+A plan outlives the version of actionplan that created it, so the database
+records its schema version (`meta.schema_version`) and this module holds one
+registered step per version after the first. `migrate` runs the missing steps
+in order, inside one write transaction, so a database is either fully migrated
+or left exactly as it was; each step applied is logged in `schema_migrations`.
+
+To change the schema: edit `schema.py`, bump `schema.SCHEMA_VERSION`, and add a
+step here with `@migration(N)` that makes a version N-1 database match. Steps
+use literal SQL, not `schema.py`'s tables, because those will change again
+later while a step must keep doing exactly what it did. `tests/test_migrations.py`
+checks that a database migrated from the frozen first schema (`schema_v1`)
+has the same tables, columns and indexes as a freshly initialised one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..errors import ActionPlanError, SchemaVersionError
+from . import Store, schema, utc_now
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: turns a database at `version - 1` into one at `version`."""
+
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+#: Every step, by the schema version it produces.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration(version: int) -> Callable[[Callable[[Connection], None]], Callable]:
+    """Register a function as the step that produces schema `version`."""
+
+    def register(step: Callable[[Connection], None]) -> Callable[[Connection], None]:
+        if version in MIGRATIONS:
+            raise ValueError(f"two migrations produce schema {version}")
+        MIGRATIONS[version] = Migration(version, step.__name__, step)
+        return step
+
+    return register
+
+
+@migration(2)
+def index_updates_by_action_and_date(conn: Connection) -> None:
+    """Add `ix_updates_action_asof` and the `schema_migrations` log; drop `ix_actions_owner`."""
+    timestamp = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE schema_migrations ("
+        "version INTEGER NOT NULL, name TEXT NOT NULL, "
+        f"applied_at {timestamp} NOT NULL, PRIMARY KEY (version))"
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_updates_action_asof ON updates (action_id, as_of)")
+    # PostgreSQL cannot index text over ~2.7 KB, so an action with a long
+    # owner could not be saved; nothing queries by owner in SQL.
+    conn.exec_driver_sql("DROP INDEX ix_actions_owner")
+
+
+def pending(version: int) -> list[Migration]:
+    """The steps a database at `version` needs, in order.
+
+    Raises:
+        SchemaVersionError: the database is newer than this actionplan.
+    """
+    if version > schema.SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the database has schema {version}, newer than this actionplan's "
+            f"{schema.SCHEMA_VERSION}; upgrade actionplan instead"
+        )
+    steps = [MIGRATIONS.get(number) for number in range(version + 1, schema.SCHEMA_VERSION + 1)]
+    if None in steps:
+        raise AssertionError(
+            f"no migration registered for every schema up to {schema.SCHEMA_VERSION}"
+        )
+    return [step for step in steps if step is not None]
+
+
+def migrate(store: Store) -> tuple[int, int]:
+    """Bring a plan's schema up to this version of actionplan, all or nothing.
+
+    Safe to run twice and by two people at once: the schema version row is
+    locked (PostgreSQL) or the write lock held (SQLite) while steps run, and a
+    database already current is left alone.
+
+    Returns:
+        `(old, new)` schema versions; equal when there was nothing to do.
+
+    Raises:
+        ActionPlanError: the database holds no plan.
+        SchemaVersionError: the database is newer than this actionplan.
+    """
+    if store.schema_version() is None:
+        raise ActionPlanError(
+            f"{store.display_name} holds no action plan; run `actionplan init` first"
+        )
+    with store.write() as conn:
+        found = conn.execute(
+            select(schema.meta.c.value)
+            .where(schema.meta.c.key == "schema_version")
+            .with_for_update()
+        ).scalar_one()
+        old = int(found)
+        for step in pending(old):
+            step.apply(conn)
+            conn.execute(
+                update(schema.meta)
+                .where(schema.meta.c.key == "schema_version")
+                .values(value=str(step.version))
+            )
+            conn.execute(
+                insert(schema.schema_migrations).values(
+                    version=step.version, name=step.name, applied_at=utc_now()
+                )
+            )
+    return old, max(old, schema.SCHEMA_VERSION)

@@ -1,0 +1,103 @@
+"""What the CLI, the report and the workbook ask of a plan: its data, a quarter, a list.
+
+Each function reads what it needs from a `Store` and hands the frames to the
+pure layer (`summary`, `figures`, `listing`), so the same question gets the
+same answer from every front end. `resolve_quarter` is the one place a
+quarter word (`latest`, `current`, `previous`, or a label) becomes a quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from .. import figures, listing
+from ..errors import ActionPlanError
+from ..quarters import Quarter, parse_quarter
+from ..rules import RULE_FIELDS
+from ..summary import PlanData, quarter_summary
+from . import Store
+
+
+def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
+    """Read every record the figures and the report use.
+
+    Args:
+        store: the plan.
+        fields: the action fields to replay (default all); `rules.RULE_FIELDS`
+            is enough for `quarter_summary` and loads a large plan faster.
+    """
+    return PlanData(
+        events=store.events(fields=fields),
+        complaints=store.complaints(),
+        compliments=store.table("compliments"),
+        sources=store.table("sources"),
+        recommendations=store.table("recommendations"),
+        first_month=store.first_month,
+        council=store.council,
+        database=store.display_name,
+        latest=lambda: latest_quarter(store),
+    )
+
+
+def latest_quarter(store: Store, today: date | None = None) -> Quarter:
+    """The last finished quarter that has data (what `make report` shows).
+
+    A quarter still in progress is only chosen when the plan has no data in any
+    finished quarter: a director wants the last complete picture, not a partial one.
+
+    Raises:
+        ActionPlanError: the plan holds no dated records yet.
+    """
+    today = today or date.today()
+    quarters = store.data_quarters(today)
+    if not quarters:
+        raise ActionPlanError(f"{store.display_name} holds no dated records yet")
+    finished = [quarter for quarter in quarters if quarter.end < today]
+    return finished[-1] if finished else quarters[-1]
+
+
+def resolve_quarter(
+    store: Store, text: str | Quarter, today: date | None = None, field: str = "quarter"
+) -> Quarter:
+    """A quarter as any command accepts it: a label, `current`, `previous` or `latest`."""
+    return parse_quarter(
+        text,
+        today,
+        store.first_month,
+        field=field,
+        latest=lambda: latest_quarter(store, today),
+    )
+
+
+def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
+    """Load the plan and return one quarter's figures (SPEC section 5)."""
+    chosen = resolve_quarter(store, quarter, today)
+    return quarter_summary(load_plan(store, fields=RULE_FIELDS), chosen)
+
+
+def action_list(
+    store: Store,
+    owner: str | None = None,
+    team: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    quarter: str | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """Actions as plain dicts (the `list --json` objects), most urgent first.
+
+    Without `quarter` this is the stored current state judged at today; with
+    it, the replayed state at the quarter's as-of day.
+    """
+    today = today or date.today()
+    if quarter:
+        as_of = resolve_quarter(store, quarter, today).end
+        state = load_plan(store).state_at(as_of)
+    else:
+        as_of = today
+        store.check()
+        state = store.current_actions()
+    frame = listing.by_urgency(figures.with_rag(state, as_of), as_of)
+    return listing.plain_list(listing.filter_actions(frame, owner, team, status, overdue))

@@ -1,0 +1,154 @@
+"""The database tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+`updates` is the record: one row per event, never updated or deleted. `actions`
+holds each action's current state as a cache of replaying its events; the store
+rewrites it on every save from that replay, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+#: Bumped whenever a table changes; `migrations` knows how to get from each older one.
+#: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
+#: `schema_migrations` log, and no `ix_actions_owner`.
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("reference", Text),
+    Column("received_on", Date),
+)
+
+recommendations = Table(
+    "recommendations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", String(64), ForeignKey("sources.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("theme", Text),
+    Column("quality_statement", Text),
+    Column("priority", String(16)),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("recommendation_id", String(64), ForeignKey("recommendations.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("team", Text),
+    Column("description", Text),
+    Column("start_on", Date),
+    Column("due", Date, nullable=False),
+    Column("baseline_due", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("created_on", Date, nullable=False),
+    Column("completed_on", Date),
+    Column("success_measure", Text),
+    Column("evidence", Text),
+    Column("version", Integer, nullable=False),
+    Column("last_updated", DateTime, nullable=False),
+    Column("last_updated_by", Text, nullable=False),
+    Index("ix_actions_recommendation", "recommendation_id"),
+    # Schema 1 also indexed `owner`; schema 2 dropped it: no query filters on it
+    # in SQL, and PostgreSQL refuses to index text over ~2.7 KB, so a long owner
+    # (pasted text) could not be saved there.
+)
+
+updates = Table(
+    "updates",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("action_id", String(64), ForeignKey("actions.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("by", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("reason", Text),
+    Column("note", Text),
+    Column("changes", Text, nullable=False),
+    Column("title", Text),
+    Column("owner", Text),
+    Column("team", Text),
+    Column("description", Text),
+    Column("start_on", Date),
+    Column("due", Date),
+    Column("status", String(16)),
+    Column("progress", Integer),
+    Column("completed_on", Date),
+    Column("success_measure", Text),
+    Column("evidence", Text),
+    UniqueConstraint("action_id", "version", name="uq_updates_action_version"),
+    Index("ix_updates_as_of", "as_of"),
+    # Schema 2: one action's events up to a date (a save's replay, history views).
+    Index("ix_updates_action_asof", "action_id", "as_of"),
+)
+
+#: Schema 2: one row per migration `actionplan migrate` applied, for the audit trail.
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("stage", String(16), nullable=False),
+    Column("received_on", Date, nullable=False, index=True),
+    Column("theme", Text),
+    Column("outcome", String(16), nullable=False),
+    Column("decided_on", Date),
+    Column("remedy_due", Date),
+    Column("remedy_done_on", Date),
+    Column("escalated_from", String(64), ForeignKey("complaints.id")),
+    Column("learning", Text),
+)
+
+complaint_actions = Table(
+    "complaint_actions",
+    metadata,
+    Column("complaint_id", String(64), ForeignKey("complaints.id"), primary_key=True),
+    Column("action_id", String(64), ForeignKey("actions.id"), primary_key=True),
+)
+
+compliments = Table(
+    "compliments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("received_on", Date, nullable=False, index=True),
+    Column("team", Text),
+    Column("summary", Text),
+)

@@ -1,0 +1,105 @@
+"""Which actions the workbook shows, in what order: pure functions over a frame of actions.
+
+Kept apart from the widgets so they are tested without a browser; the find
+panel and the overview call them with what the officer set on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from .. import listing
+from ..history import to_timestamp
+from ..vocab import word
+
+#: An action not updated for this many days shows under "not updated for 60 days".
+STALE_DAYS = 60
+#: The overview lists open actions due within this many days.
+DUE_SOON_DAYS = 30
+
+ANY = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the officer asked to see; empty strings and False mean "any"."""
+
+    owner: str = ANY
+    team: str = ANY
+    source: str = ANY
+    status: str = ANY
+    rag: str = ANY
+    overdue: bool = False
+    not_updated: bool = False
+    search: str = ""
+
+
+def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataFrame:
+    """The rows of a `workbook_actions` frame that match every filter, order kept."""
+    found = listing.filter_actions(
+        frame, filters.owner or None, filters.team or None, filters.status or None, filters.overdue
+    )
+    if filters.source:
+        found = found[found["source_id"] == filters.source]
+    if filters.rag:
+        found = found[found["rag"] == filters.rag]
+    if filters.not_updated:
+        cutoff = to_timestamp(today) - pd.Timedelta(days=STALE_DAYS)
+        old = found["last_update_on"].isna() | (found["last_update_on"] < cutoff)
+        found = found[old & ~found["status"].isin(["complete", "cancelled"])]
+    if filters.search.strip():
+        words = filters.search.strip().lower()
+        found = found[found["title"].fillna("").str.lower().str.contains(words, regex=False)]
+    return found
+
+
+def describe_filters(filters: Filters) -> str:
+    """The filters in effect, in words (escaped), for the overview's reader."""
+    parts = [
+        f"{label} {escape(value)}"
+        for label, value in (
+            ("owner", filters.owner),
+            ("team", filters.team),
+            ("source", filters.source),
+            ("status", word(filters.status) if filters.status else ""),
+            ("RAG", word(filters.rag)),
+        )
+        if value
+    ]
+    if filters.overdue:
+        parts.append("overdue only")
+    if filters.not_updated:
+        parts.append(f"not updated for {STALE_DAYS} days")
+    if filters.search.strip():
+        parts.append(f"title contains '{escape(filters.search.strip())}'")
+    return "Filters: " + ", ".join(parts) if parts else "All actions (no filters)."
+
+
+def due_soon(frame: pd.DataFrame, today: date, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Open actions due from today to `days` ahead, soonest first."""
+    start = to_timestamp(today)
+    end = start + pd.Timedelta(days=days)
+    is_open = ~frame["status"].isin(["complete", "cancelled"])
+    soon = frame[is_open & (frame["due"] >= start) & (frame["due"] <= end)]
+    return soon.sort_values(["due", "id"], kind="stable")
+
+
+def plain_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for row in frame.itertuples(index=False):
+        rows.append(
+            {
+                "id": row.id,
+                "title": row.title,
+                "owner": row.owner,
+                "due": row.due.date() if pd.notna(row.due) else None,
+                "rag": row.rag,
+                "overdue": bool(row.overdue),
+            }
+        )
+    return rows
