@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import schema
-from .bulk import paused_garbage_collection
-from .errors import ActionPlanError
-from .importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
-from .sheets import read_csv
-from .store import Store
+from .. import schema
+from ..bulk import paused_garbage_collection
+from ..errors import ActionPlanError
+from ..importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
+from ..sheets import read_csv
+from ..store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_FOLDER = ROOT / "data" / "demo"
 
 #: Who the demo's actions were created by (updates name their own officers).

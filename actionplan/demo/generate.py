@@ -39,7 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .records import KIND_NAMES, field_names
+from ..records import KIND_NAMES, field_names
 
 COUNCIL_NAME = "Westbury Council"
 
@@ -1964,7 +1964,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, rows in counts.items():
         print(f"{name}: {rows} rows")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
