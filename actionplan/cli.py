@@ -90,7 +90,7 @@ def init(ctx: click.Context, demo: bool, council: str | None, first_month: int |
     """Create the database (with the demo plan)."""
     store = Store(ctx.obj)
     if demo:
-        from .demo_plan import load_demo
+        from .demo import load_demo
 
         load_demo(store, council=council, first_month=first_month)
     else:

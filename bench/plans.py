@@ -2,9 +2,10 @@
 
 Generating and importing the L plan (a million updates) takes about a minute,
 so both are kept under `bench/.work/` and reused while their inputs are the
-same: the CSVs are keyed by scale, seed and the generator's source; the
-imported database by those and the source of the whole `actionplan` package
-(a change to the import or the schema makes a new one).
+same: the CSVs are keyed by scale, seed and the generator's code and data
+files (`actionplan/demo/`); the imported database by those and the source of
+the whole `actionplan` package (a change to the import or the schema makes a
+new one).
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ def _digest(paths: list[Path], *extra: str) -> str:
 
 
 def csv_key(scale: str, seed: int) -> str:
-    """What the generated CSVs depend on: the scale, the seed and the generator's code."""
-    return _digest([PACKAGE / "demo.py"], scale, str(seed))
+    """What the generated CSVs depend on: the scale, the seed, the generator's code and content."""
+    generator = [
+        path
+        for path in (PACKAGE / "demo").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    return _digest(generator, scale, str(seed))
 
 
 def db_key(scale: str, seed: int) -> str:

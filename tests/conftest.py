@@ -118,7 +118,7 @@ def add_action(store: Store, action_id: str, due: str, created_on: str, **fields
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo plan, built once per test session through the real importer."""
-    from actionplan.demo_plan import load_demo
+    from actionplan.demo import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     built = Store(path)

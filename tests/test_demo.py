@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.demo_plan import DEMO_FOLDER, load_demo
+from actionplan.demo import DEMO_FOLDER, load_demo
 from actionplan.errors import ActionPlanError, ValidationError
 from actionplan.store import Store
 

@@ -34,7 +34,7 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "update_actions.ipynb"
 HAS_DEMO = (
-    importlib.util.find_spec("actionplan.demo_plan") is not None
+    importlib.util.find_spec("actionplan.demo") is not None
     and (ROOT / "data" / "demo" / "actions.csv").exists()
 )
 #: Generous bounds for slow machines; the tests never assert on time.

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ActionPlanError
-from .spreadsheets.files import read_csv
-from .spreadsheets.importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
-from .store import Store, schema
-from .store.bulk import paused_garbage_collection
+from ..errors import ActionPlanError
+from ..spreadsheets.files import read_csv
+from ..spreadsheets.importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
+from ..store import Store, schema
+from ..store.bulk import paused_garbage_collection
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_FOLDER = ROOT / "data" / "demo"
 
 #: Who the demo's actions were created by (updates name their own officers).
