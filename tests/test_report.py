@@ -8,6 +8,7 @@ action title.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from actionplan.report.parallel import render_all
 from actionplan.report.paths import ReportPaths, report_lock
 from actionplan.report.render import render_report
 from actionplan.store import Store
+from actionplan.vocab import RAG_PALETTE, RAG_VALUES
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .report_plan import build_report_plan
@@ -461,3 +463,19 @@ def test_user_text_opens_no_dialog_in_chromium(xss_report: Path, browser):
     assert seen["dialogs"] == []
     assert XSS in page.inner_text("#appendix")
     page.close()
+
+
+def test_report_css_and_charts_use_the_one_rag_palette(rendered: dict):
+    page = _report(rendered, rendered["quarters"][-1]).read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    css = soup.find("style").text
+    charts = [
+        base64.b64decode(img["src"].split(",", 1)[1]).decode("utf-8")
+        for img in soup.select("figure.chart img")
+    ]
+    trend = next(svg for svg in charts if "Not started" in svg and "Q" in svg)
+    for rag in RAG_VALUES:
+        fill = RAG_PALETTE[rag].fill
+        assert f"--{rag.replace('_', '-')}: {fill};" in css, rag
+        # matplotlib writes colours in lower case: in styles, or as a hatch pattern's fill.
+        assert re.search(f'fill(: |=")({fill.lower()})', trend), rag

@@ -412,3 +412,14 @@ def test_recording_new_work_does_not_wipe_an_unsaved_update(workbook: Workbook) 
     assert (workbook.update.progress.value, workbook.update.note.value) == (70, "Half typed")
     workbook.update.save_button.click()
     assert _events(workbook.store, "A1")[-1]["note"] == "Half typed"
+
+
+def test_workbook_badges_and_bars_use_the_one_rag_palette() -> None:
+    from actionplan.workbook import html as workbook_html
+
+    bars = workbook_html.rag_bars({rag: 1 for rag in RAG_PALETTE})
+    for rag, colour in RAG_PALETTE.items():
+        badge = workbook_html.badge(rag)
+        assert f"background:{colour.fill};color:{colour.ink}" in badge, rag
+        if rag != "cancelled":
+            assert f"background:{colour.fill}" in bars, rag

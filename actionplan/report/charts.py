@@ -120,6 +120,30 @@ def _label_segments(axes, bars, values: Sequence[int], value: str, scale: int) -
             )
 
 
+def _stack_rag(
+    axes, positions: list[int], counts: Sequence[Mapping[str, int]], horizontal: bool
+) -> list[int]:
+    """Stack one bar per position, a segment per RAG value; return each bar's total."""
+    base = [0] * len(positions)
+    scale = max((sum(row.values()) for row in counts), default=1)
+    for value in RAG_VALUES:
+        sizes = [row.get(value, 0) for row in counts]
+        style = {
+            "color": RAG_PALETTE[value].fill,
+            "hatch": RAG_PALETTE[value].hatch,
+            "edgecolor": "white",
+            "linewidth": 0.8,
+            "label": word(value),
+        }
+        if horizontal:
+            bars = axes.barh(positions, sizes, left=base, **style)
+        else:
+            bars = axes.bar(positions, sizes, bottom=base, width=0.7, **style)
+        _label_segments(axes, bars, sizes, value, scale)
+        base = [a + b for a, b in zip(base, sizes, strict=True)]
+    return base
+
+
 def rag_bars(labels: Sequence[str], counts: Sequence[Mapping[str, int]], subject: str) -> Chart:
     """A horizontal stacked bar per label, split by RAG, each segment labelled.
 
@@ -133,22 +157,7 @@ def rag_bars(labels: Sequence[str], counts: Sequence[Mapping[str, int]], subject
         figure = Figure(figsize=(8, height))
         axes = figure.add_subplot()
         positions = list(range(len(labels)))[::-1]
-        left = [0] * len(labels)
-        scale = max((sum(row.values()) for row in counts), default=1)
-        for value in RAG_VALUES:
-            widths = [row.get(value, 0) for row in counts]
-            bars = axes.barh(
-                positions,
-                widths,
-                left=left,
-                color=RAG_PALETTE[value].fill,
-                hatch=RAG_PALETTE[value].hatch,
-                edgecolor="white",
-                linewidth=0.8,
-                label=word(value),
-            )
-            _label_segments(axes, bars, widths, value, scale)
-            left = [a + b for a, b in zip(left, widths, strict=True)]
+        _stack_rag(axes, positions, counts, horizontal=True)
         axes.set_yticks(positions, [_shorten(label, 44) for label in labels])
         axes.set_xlabel("Number of actions")
         axes.xaxis.get_major_locator().set_params(integer=True)
@@ -167,23 +176,7 @@ def rag_trend(quarters: Sequence[str], counts: Sequence[Mapping[str, int]]) -> C
         figure = Figure(figsize=(8, 4.2))
         axes = figure.add_subplot()
         positions = list(range(len(quarters)))
-        bottom = [0] * len(quarters)
-        scale = max((sum(row.values()) for row in counts), default=1)
-        for value in RAG_VALUES:
-            heights = [row.get(value, 0) for row in counts]
-            bars = axes.bar(
-                positions,
-                heights,
-                bottom=bottom,
-                color=RAG_PALETTE[value].fill,
-                hatch=RAG_PALETTE[value].hatch,
-                edgecolor="white",
-                linewidth=0.8,
-                label=word(value),
-                width=0.7,
-            )
-            _label_segments(axes, bars, heights, value, scale)
-            bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
+        bottom = _stack_rag(axes, positions, counts, horizontal=False)
         for position, total in zip(positions, bottom, strict=True):
             axes.text(position, total, f"{total}", ha="center", va="bottom")
         axes.set_xticks(positions, [label.replace("-Q", "\nQ") for label in quarters])

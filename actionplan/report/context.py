@@ -128,6 +128,14 @@ class ReportContext:
         """An owner's name, or nothing in the public report."""
         return "" if self.public else value
 
+    def action_headings(self) -> list[str]:
+        """The first columns of every table of actions: id, title and (internal only) owner."""
+        return ["Action", "Title", *([] if self.public else ["Owner"])]
+
+    def action_cells(self, row: Any) -> list[Any]:
+        """An action's cells under `action_headings`."""
+        return [row.id, row.title, *([] if self.public else [row.owner])]
+
 
 def build(
     data: PlanData,

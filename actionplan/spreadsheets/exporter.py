@@ -23,6 +23,7 @@ from .. import figures
 from ..atomic import atomic_path
 from ..errors import ActionPlanError
 from ..records import field_names
+from ..rules import EVENT_FIELDS, RULE_FIELDS
 from ..store import Store
 from .files import CSV_SUFFIXES, XLSX_SUFFIXES, neutralise
 
@@ -51,20 +52,7 @@ ACTION_COLUMNS: tuple[str, ...] = (
 )
 
 #: Columns of the History sheet: an update record's fields plus the event's place.
-HISTORY_COLUMNS: tuple[str, ...] = (
-    "action_id",
-    "version",
-    "kind",
-    "by",
-    "recorded_at",
-    "as_of",
-    "status",
-    "progress",
-    "due",
-    "completed_on",
-    "reason",
-    "note",
-)
+HISTORY_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS[:6], *RULE_FIELDS, "reason", "note")
 
 #: Excel's last row, less the header.
 MAX_DATA_ROWS = 1_048_575

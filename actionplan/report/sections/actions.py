@@ -26,15 +26,12 @@ def exceptions(ctx: ReportContext) -> Section:
     red = ctx.current[ctx.current["rag"] == "red"].copy()
     red["days_overdue"] = ((end - red["due"]).dt.days).where(red["overdue"], 0)
     red = red.sort_values(["days_overdue", "due", "id"], ascending=[False, True, True])
-    owner = [] if ctx.public else ["Owner"]
     red_table = Table(
         f"Red actions at {day(end)}, most overdue first",
-        ["Action", "Title", *owner, "Status", "Due", "Days overdue", "Latest note"],
+        [*ctx.action_headings(), "Status", "Due", "Days overdue", "Latest note"],
         [
             [
-                row.id,
-                row.title,
-                *([] if ctx.public else [row.owner]),
+                *ctx.action_cells(row),
                 word(row.status),
                 day(row.due),
                 row.days_overdue if row.overdue else "not yet due",
@@ -42,18 +39,16 @@ def exceptions(ctx: ReportContext) -> Section:
             ]
             for row in red.itertuples(index=False)
         ],
-        numeric=[4 if ctx.public else 5],
+        numeric=[len(ctx.action_headings()) + 2],
     )
     due_changes = slips(ctx)
     slipped = ctx.current[ctx.current["slipped"]].sort_values("id")
     slipped_table = Table(
         f"Actions due later than their baseline date at {day(end)}",
-        ["Action", "Title", *owner, "Baseline due", "Current due", "Slips", "Reasons given"],
+        [*ctx.action_headings(), "Baseline due", "Current due", "Slips", "Reasons given"],
         [
             [
-                row.id,
-                row.title,
-                *([] if ctx.public else [row.owner]),
+                *ctx.action_cells(row),
                 day(row.baseline_due),
                 day(row.due),
                 len(due_changes.get(row.id, [])),
@@ -66,7 +61,7 @@ def exceptions(ctx: ReportContext) -> Section:
             ]
             for row in slipped.itertuples(index=False)
         ],
-        numeric=[4 if ctx.public else 5],
+        numeric=[len(ctx.action_headings()) + 2],
     )
     body = (
         "<h3>Red and overdue actions</h3>"
@@ -82,7 +77,6 @@ def completed_and_due(ctx: ReportContext) -> Section:
     start, end = to_timestamp(ctx.quarter.start), to_timestamp(ctx.quarter.end)
     current = ctx.current
     done = current[figures.completed_in(current, ctx.quarter)].sort_values(["completed_on", "id"])
-    owner = [] if ctx.public else ["Owner"]
 
     def timeliness(row: Any) -> str:
         late_by = (row.completed_on - row.baseline_due).days
@@ -90,12 +84,10 @@ def completed_and_due(ctx: ReportContext) -> Section:
 
     done_table = Table(
         f"Actions completed between {day(start)} and {day(end)}",
-        ["Action", "Title", *owner, "Completed", "Baseline due", "On time?"],
+        [*ctx.action_headings(), "Completed", "Baseline due", "On time?"],
         [
             [
-                row.id,
-                row.title,
-                *([] if ctx.public else [row.owner]),
+                *ctx.action_cells(row),
                 day(row.completed_on),
                 day(row.baseline_due),
                 timeliness(row),
@@ -125,16 +117,13 @@ def completed_and_due(ctx: ReportContext) -> Section:
 
 def _action_table(ctx: ReportContext, caption: str, actions: pd.DataFrame, rag: str) -> Table:
     """Id, title, owner (internal only), due date, RAG and progress of each action."""
-    owner = [] if ctx.public else ["Owner"]
-    columns = ["Action", "Title", *owner, "Due", rag, "Progress"]
+    columns = [*ctx.action_headings(), "Due", rag, "Progress"]
     return Table(
         caption,
         columns,
         [
             [
-                row.id,
-                row.title,
-                *([] if ctx.public else [row.owner]),
+                *ctx.action_cells(row),
                 day(row.due),
                 rag_badge(row.rag),
                 f"{row.progress}%",

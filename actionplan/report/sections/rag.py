@@ -116,9 +116,7 @@ def movement(ctx: ReportContext) -> Section:
         if RAG_SEVERITY.index(row.rag) > RAG_SEVERITY.index(then):
             worse.append(
                 [
-                    row.id,
-                    row.title,
-                    *([] if ctx.public else [row.owner]),
+                    *ctx.action_cells(row),
                     Markup(
                         f'<span class="nowrap">{rag_badge(then)} to {rag_badge(row.rag)}</span>'
                     ),
@@ -128,7 +126,7 @@ def movement(ctx: ReportContext) -> Section:
             )
     worse_table = Table(
         f"Actions whose RAG got worse between {day(previous_end)} and {day(end)}",
-        ["Action", "Title", *([] if ctx.public else ["Owner"]), "RAG change", "Due", "Latest note"],
+        [*ctx.action_headings(), "RAG change", "Due", "Latest note"],
         worse,
     )
     body = (

@@ -1,0 +1,168 @@
+"""Commands on the plan's actions: create the plan, add and update actions, list them, their history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .app import BY_HELP, QUARTER_HELP, command, open_plan, print_json, print_table
+
+
+@command("init")
+@click.option("--demo", is_flag=True, help="Load the fictional demo plan from data/demo.")
+@click.option("--council", default=None, help="Council name shown on reports.")
+@click.option(
+    "--first-month",
+    type=click.IntRange(1, 12),
+    default=None,
+    help="Month the financial year starts (default 4, April).",
+)
+@click.pass_context
+def init(ctx: click.Context, demo: bool, council: str | None, first_month: int | None) -> None:
+    """Create the database (with the demo plan)."""
+    from ..store import Store
+
+    store = Store(ctx.obj)
+    if demo:
+        from ..demo import load_demo
+
+        load_demo(store, council=council, first_month=first_month)
+    else:
+        store.initialise(council=council, first_month=first_month)
+    click.echo(f"Created {store.display_name}" + (" with the demo plan" if demo else ""))
+
+
+@command("add-action")
+@click.option("--id", "action_id", required=True, help="New action's id.")
+@click.option("--recommendation", required=True, help="Id of the recommendation it answers.")
+@click.option("--title", required=True)
+@click.option("--owner", required=True)
+@click.option("--due", required=True, help="Due date, 2025-03-31 or 31/03/2025.")
+@click.option("--team", default=None)
+@click.option("--status", default=None)
+@click.option("--progress", default=None, help="0 to 100.")
+@click.option("--created-on", default=None, help="Default today.")
+@click.option("--by", default=None, help=BY_HELP)
+@click.pass_context
+def add_action(
+    ctx: click.Context,
+    action_id: str,
+    recommendation: str,
+    by: str | None,
+    created_on: str | None,
+    **fields: Any,
+) -> None:
+    """Add an action under a recommendation."""
+    from ..identity import default_user
+
+    store = open_plan(ctx)
+    record = {
+        "id": action_id,
+        "recommendation_id": recommendation,
+        "created_on": created_on,
+        **fields,
+    }
+    store.add_action(record, by=by or default_user())
+    click.echo(f"Added action {action_id}")
+
+
+@command("update")
+@click.argument("action_id")
+@click.option("--progress", default=None, help="0 to 100.")
+@click.option("--status", default=None)
+@click.option("--due", default=None, help="New due date; needs --reason.")
+@click.option("--reason", default=None, help="Why the due date changed.")
+@click.option("--note", default=None)
+@click.option("--completed-on", default=None, help="When it was completed (default --as-of).")
+@click.option("--as-of", default=None, help="The date this update describes (default today).")
+@click.option("--by", default=None, help=BY_HELP)
+@click.option(
+    "--expect-version",
+    type=int,
+    default=None,
+    help="Refuse the save if the action is no longer at this version.",
+)
+@click.pass_context
+def update_action(
+    ctx: click.Context, action_id: str, expect_version: int | None, by: str | None, **fields: Any
+) -> None:
+    """Record progress, status, a new due date or a note on an action."""
+    from ..identity import default_user
+
+    store = open_plan(ctx)
+    event = store.record_update(
+        {"action_id": action_id, "by": by or default_user(), **fields},
+        expected_version=expect_version,
+    )
+    changed = ", ".join(
+        f"{field} {change['old']} -> {change['new']}" for field, change in event["changes"].items()
+    )
+    click.echo(f"Recorded version {event['version']} of {action_id}: {changed or 'note only'}")
+
+
+@command("history")
+@click.argument("action_id")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of events.")
+@click.pass_context
+def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
+    """Every recorded change to an action, oldest first."""
+    events = open_plan(ctx).history(action_id)
+    if as_json:
+        print_json(events)
+        return
+    print_table(
+        f"History of {action_id}",
+        ("version", "recorded (UTC)", "as of", "by", "changes", "reason", "note"),
+        [
+            (
+                event["version"],
+                event["recorded_at"][:19].replace("T", " "),
+                event["as_of"],
+                event["by"],
+                "\n".join(
+                    f"{field}: {change['old']} -> {change['new']}"
+                    for field, change in event["changes"].items()
+                ),
+                event["reason"] or "",
+                event["note"] or "",
+            )
+            for event in events
+        ],
+    )
+
+
+@command("list")
+@click.option("--owner", default=None)
+@click.option("--team", default=None)
+@click.option("--status", default=None)
+@click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
+@click.option(
+    "--quarter", default=None, help="As the plan stood at this quarter's end: " + QUARTER_HELP
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of actions.")
+@click.pass_context
+def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
+    """List actions (as they stand, or at a quarter's end), most urgent first."""
+    from ..store.queries import action_list
+
+    rows = action_list(open_plan(ctx), **filters)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"{len(rows)} actions",
+        ("id", "title", "owner", "due", "status", "progress", "RAG"),
+        [
+            (
+                row["id"],
+                row["title"],
+                row["owner"],
+                row["due"],
+                row["status"],
+                f"{row['progress']}%",
+                row["rag"],
+            )
+            for row in rows
+        ],
+    )
