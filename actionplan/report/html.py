@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..dates import in_words
 from ..vocab import RAG_PALETTE, word
 
 #: The report's style sheet (the RAG colours are added from the palette).
@@ -57,8 +58,7 @@ def day(value: Any) -> str:
     """
     if value is None or pd.isna(value):
         return ""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day}\u00a0{stamp.strftime('%b')}\u00a0{stamp.year}"
+    return in_words(pd.Timestamp(value), non_breaking=True)
 
 
 def slug(value: str) -> str:
