@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import ActionPlanError
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -23,7 +25,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     including KeyboardInterrupt, it is removed and `path` is untouched.
     """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    writable_file(final)
     handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(handle)
     # mkstemp makes the file private (0600); what we write is an ordinary file.
@@ -34,6 +36,24 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def writable_file(path: Path) -> None:
+    """Make sure `path` can be written as a file (creating its folder), or say why not.
+
+    Raises:
+        ActionPlanError: `path` is a folder, a file stands where one of its
+            folders should be, or the folder cannot be created.
+    """
+    if path.is_dir():
+        raise ActionPlanError(f"{path} is a folder; give a file name inside it")
+    for folder in path.parents:
+        if folder.exists() and not folder.is_dir():
+            raise ActionPlanError(f"{folder} is a file, so {path} cannot be written below it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ActionPlanError(f"cannot create the folder {path.parent}: {error.strerror}") from None
 
 
 def atomic_write(path: str | Path, content: str | bytes) -> None:

@@ -20,6 +20,10 @@ import pandas as pd
 
 from .rules import COMPLETE_ONLY_FIELDS, COMPLETE_PROGRESS, DATE_FIELDS, STATE_FIELDS
 
+#: How frames hold dates: microseconds reach from year 1 to 9999, so a date typed
+#: wrong by an older version (year 205, year 2300) is still counted, not a crash.
+DATE_DTYPE = "datetime64[us]"
+
 #: Columns of an events frame (see `store.Store.events`).
 EVENT_COLUMNS: tuple[str, ...] = (
     "seq",
@@ -201,7 +205,7 @@ def empty_state(events: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     frame = pd.DataFrame({column: pd.Series(dtype="object") for column in STATE_COLUMNS})
     for column in (*DATE_FIELDS, "baseline_due", "created_on"):
-        frame[column] = pd.Series(dtype="datetime64[ns]")
+        frame[column] = pd.Series(dtype=DATE_DTYPE)
     frame["progress"] = pd.Series(dtype="int64")
     frame["version"] = pd.Series(dtype="int64")
     return frame if events is None else frame[_state_columns(events)]
@@ -211,7 +215,7 @@ def empty_events() -> pd.DataFrame:
     """An events frame with no rows but the right columns and types."""
     frame = pd.DataFrame({column: pd.Series(dtype="object") for column in EVENT_COLUMNS})
     for column in (*DATE_FIELDS, "as_of", "recorded_at"):
-        frame[column] = pd.Series(dtype="datetime64[ns]")
+        frame[column] = pd.Series(dtype=DATE_DTYPE)
     return frame
 
 

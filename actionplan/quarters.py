@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .dates import date_range
 from .errors import FieldError
 
 DEFAULT_FIRST_MONTH = 4
@@ -148,6 +149,12 @@ def parse_quarter(
     if int(second) != expected:
         raise FieldError(
             field, f"{raw!r} is not a financial year: {year} is followed by {year + 1}"
+        )
+    earliest, latest = date_range()
+    if year < earliest.year or year + 1 > latest.year:
+        raise FieldError(
+            field,
+            f"{raw!r} is outside the years a plan covers ({earliest.year} to {latest.year})",
         )
     return Quarter(year, number, first_month)
 

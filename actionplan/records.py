@@ -17,6 +17,7 @@ from typing import Any
 from . import vocab
 from .dates import parse_date
 from .errors import FieldError, ValidationError
+from .vocab import with_article
 
 MAX_ID_LENGTH = 64
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -198,7 +199,7 @@ def clean_record(kind: str, raw: Mapping[str, object], row: int | None = None) -
     cleaned: dict[str, Any] = {}
     for name in raw:
         if name not in specs:
-            problems.append(FieldError(str(name), f"is not a field of a {kind}", row))
+            problems.append(FieldError(str(name), f"is not a field of {with_article(kind)}", row))
     for name, spec in specs.items():
         value = raw.get(name)
         if is_blank(value):

@@ -117,6 +117,16 @@ def word(value: object, field: str | None = None) -> str:
     return WORDS.get(text, text)
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`1 source`, `2 sources`, `0 complaints`: a count with its noun agreeing."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def with_article(noun: str) -> str:
+    """`a source`, `an action`, `an update`: the noun with the article English asks for."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 @dataclass(frozen=True)
 class RagColour:
     """How one RAG value is drawn: a fill, the text colour on it, and a pattern.

@@ -111,14 +111,14 @@ def test_backup_replaces_an_older_backup_and_refuses_the_database_itself(
 ) -> None:
     copy = tmp_path / "nightly.db"
     copy.write_text("last night's backup")
-    code, out, err = run(str(sqlite_plan), "backup", str(copy))
+    code, out, err = run(str(sqlite_plan), "backup", str(copy), "--force")
     assert code == 0, err
     assert Store(copy).get_action("A01")["id"] == "A01"
 
     code, out, err = run(str(sqlite_plan), "backup", str(sqlite_plan))
     assert code == 1 and err.count("\n") == 1
     assert "is the database itself" in err
-    assert not list(tmp_path.glob(".*partial*"))
+    assert not list(tmp_path.glob(".*"))  # no half-written copy left beside it
 
 
 def test_backup_of_a_postgresql_plan_points_to_pg_dump(store: Store, tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ REFUSALS = [
         _actions(GOOD, header="id,recommendation_id,title,owner,due,created_on,colour").replace(
             "2024-05-01\n", "2024-05-01,red\n", 1
         ),
-        ["row 1, column colour: is not a field of a action"],
+        ["row 1, column colour: is not a field of an action"],
         id="unknown-column",
     ),
     pytest.param(

@@ -108,3 +108,56 @@ def test_state_at_d_ignores_events_after_d(tmp_path_factory, steps, cut) -> None
         assert comparable(state_at(events.drop(later.index[0]), day)) == comparable(
             state_at(events, day)
         )
+
+
+CALENDAR = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+
+
+def _typed(day: date, form: str) -> str:
+    if form == "iso":
+        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+@given(day=CALENDAR, form=st.sampled_from(["iso", "uk"]))
+def test_any_day_of_the_calendar_is_read_only_within_the_plan_range(day: date, form: str):
+    from actionplan.dates import date_range, parse_date
+    from actionplan.errors import FieldError
+
+    earliest, latest = date_range()
+    try:
+        read = parse_date(_typed(day, form), "due")
+    except FieldError as error:
+        assert not earliest <= day <= latest
+        assert str(error).startswith("due: ") and "check the year" in str(error)
+    else:
+        assert read == day and earliest <= day <= latest
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(days=st.lists(CALENDAR, min_size=1, max_size=4), form=st.sampled_from(["iso", "uk"]))
+def test_a_due_date_of_any_year_is_saved_or_refused_and_the_plan_still_counts(
+    tmp_path_factory, days: list[date], form: str
+):
+    store = fresh(tmp_path_factory)
+    store.add_action(
+        {"id": "D1", "recommendation_id": "R1", "title": "T", "owner": "O", "due": "2025-03-31",
+         "created_on": START.isoformat()},
+        by="x",
+        today=TODAY,
+    )  # fmt: skip
+    for day in days:
+        with contextlib.suppress(ValidationError):
+            store.record_update(
+                {"action_id": "D1", "by": "x", "due": _typed(day, form), "reason": "r"},
+                today=TODAY,
+            )
+    from actionplan.store.queries import summarise
+
+    figures = summarise(store, "2025-26-Q1", today=TODAY)["actions"]
+    due = store.get_action("D1")["due"]
+    assert date(2000, 1, 1) <= due <= date(2099, 12, 31)
+    # Beside D1, `fresh` made three actions due 31 Jan 2025: overdue at the end of June.
+    assert figures["total"] == 4
+    assert figures["overdue"] == 3 + (1 if due < TODAY else 0)
+    store.close()

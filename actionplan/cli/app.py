@@ -9,10 +9,14 @@ imports what it needs when it runs, so `actionplan --help` is quick.
 from __future__ import annotations
 
 import json
+import logging
+import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -27,18 +31,91 @@ QUARTER_HELP = "e.g. 2024-25-Q3, 2024/25 Q3, current, previous or latest (any ca
 BY_HELP = "Who is recording (default ACTIONPLAN_USER or login)."
 
 
+#: What a person sees when they press Ctrl-C: every write is one transaction, rolled back.
+INTERRUPTED = "Interrupted; nothing was changed"
+#: What they see if Ctrl-C came after the command's change had been committed.
+INTERRUPTED_AFTER_SAVING = "Interrupted, but only after the change had been saved"
+#: The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells expect.
+INTERRUPTED_STATUS = 130
+
+
+@dataclass
+class Options:
+    """The options given before the command: the plan, and whether to show tracebacks."""
+
+    db: str | None = None
+    debug: bool = False
+
+
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn a problem the user can fix into one line on stderr and exit 1."""
+def user_errors(debug: bool = False) -> Iterator[None]:
+    """Whatever goes wrong, one line on stderr: never a traceback unless `--debug` asks.
+
+    A problem the user can fix (`ActionPlanError`) exits 1 with its message; a
+    database error exits 1 with the database's own first line; Ctrl-C exits
+    130 (the transaction in progress is rolled back by its context manager);
+    anything else is a bug, reported in one line with a hint to rerun with `--debug`.
+    """
+    saved = _commits()
     try:
         yield
-    except ActionPlanError as error:
-        raise click.ClickException(str(error)) from None
-    except Exception as error:
-        if not type(error).__module__.startswith("sqlalchemy"):
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except BaseException as error:
+        if isinstance(error, SystemExit):
             raise
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise click.ClickException(f"database: {reason}") from None
+        if _interrupted(error):
+            interrupted(INTERRUPTED if _commits() == saved else INTERRUPTED_AFTER_SAVING)
+        if isinstance(error, ActionPlanError):
+            raise click.ClickException(str(error)) from None
+        if debug or not isinstance(error, Exception):
+            raise
+        if type(error).__module__.startswith("sqlalchemy"):
+            reason = _first_line(getattr(error, "orig", None) or error)
+            raise click.ClickException(f"database: {reason}") from None
+        raise click.ClickException(
+            f"internal error ({type(error).__name__}: {_first_line(error)}); this is a bug: "
+            "rerun with --debug to see the traceback, and report it"
+        ) from None
+
+
+def interrupted(message: str = INTERRUPTED) -> NoReturn:
+    """Say that Ctrl-C stopped the command, and exit 130."""
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(INTERRUPTED_STATUS)
+
+
+def _commits() -> int:
+    """Committed writes so far, without importing the store before a command needs it."""
+    engine = sys.modules.get("actionplan.store.engine")
+    return engine.commits() if engine is not None else 0
+
+
+def quiet_database_drivers() -> None:
+    """Keep database drivers' own warnings off the terminal (our one line says what happened).
+
+    psycopg logs "error ignored terminating <Pipeline>" when Ctrl-C cancels a
+    statement; the rollback it reports is exactly what we promise.
+    """
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
+    logging.getLogger("psycopg").propagate = False
+
+
+def _interrupted(error: BaseException) -> bool:
+    """True for Ctrl-C, or an error raised while unwinding from one (a rolled-back connection)."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt):
+            return True
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return False
+
+
+def _first_line(error: object) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else "no message"
 
 
 def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -47,7 +124,9 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     def decorate(function: Callable[..., Any]) -> click.Command:
         @wraps(function)
         def run(*args: Any, **kwargs: Any) -> Any:
-            with user_errors():
+            context = click.get_current_context(silent=True)
+            options = context.find_object(Options) if context is not None else None
+            with user_errors(debug=bool(options and options.debug)):
                 return function(*args, **kwargs)
 
         return cli.command(name)(run)
@@ -62,17 +141,25 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     default=None,
     help="SQLite file or SQLAlchemy URL (default data/actionplan.db, or ACTIONPLAN_DB).",
 )
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, debug: bool) -> None:
     """Improvement action plans: recommendations, actions, history and quarterly figures."""
-    ctx.obj = db
+    ctx.obj = Options(db, debug)
+
+
+def plan_store(ctx: click.Context) -> Store:
+    """The plan named by `--db`, not yet checked (for `init`, `migrate`, `backup`)."""
+    from ..store import Store
+
+    return Store(ctx.find_object(Options).db)
 
 
 def open_plan(ctx: click.Context, check: bool = True) -> Store:
     """The plan named by `--db`, checked to be one this version can read."""
     from ..store import open_store
 
-    return open_store(ctx.obj, check=check)
+    return open_store(ctx.find_object(Options).db, check=check)
 
 
 def print_json(value: Any) -> None:
@@ -87,17 +174,49 @@ def print_table(
     headings: Sequence[str],
     rows: Iterable[Sequence[Any]],
     right: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> None:
-    """A table on stdout; `right` names the columns aligned right (numbers)."""
+    """A table on stdout, however narrow the terminal and whatever the text holds.
+
+    `right` names the columns aligned right (numbers); `whole` the columns never
+    cut or wrapped (ids, dates): the other columns wrap by words instead.
+    Control characters in stored text are shown escaped, never sent to the
+    terminal, and text is never read as rich markup.
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title)
-    for heading in headings:
-        table.add_column(heading, justify="right" if heading in right else "left")
-    for row in rows:
-        table.add_row(*(shown(cell) if cell is None else str(cell) for cell in row))
+    cells = [
+        [terminal_text(shown(cell) if cell is None else str(cell)) for cell in row] for row in rows
+    ]
+    table = Table(title=Text(terminal_text(title)))
+    for index, heading in enumerate(headings):
+        widest = max((len(row[index]) for row in cells), default=0)
+        keep = heading in whole
+        table.add_column(
+            heading,
+            justify="right" if heading in right else "left",
+            no_wrap=keep,
+            min_width=max(widest, len(heading)) if keep else None,
+            overflow="fold",
+        )
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
     Console().print(table)
+
+
+def terminal_text(text: str) -> str:
+    """Text safe to print: control characters (escape sequences, bells) shown as `\\x1b`.
+
+    Line breaks and tabs are kept as a person typed them.
+    """
+    return "".join(
+        char
+        if char in "\n\t" or not unicodedata.category(char).startswith("C") or char == "\u200d"
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def shown(value: Any) -> str:
@@ -106,5 +225,16 @@ def shown(value: Any) -> str:
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    cli(prog_name="actionplan")
+    """Entry point of the console script: every way out is one line and an exit status."""
+    quiet_database_drivers()
+    try:
+        status = cli.main(prog_name="actionplan", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo(INTERRUPTED, err=True)
+        sys.exit(INTERRUPTED_STATUS)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .app import BY_HELP, QUARTER_HELP, command, open_plan, print_json, print_table
+from .app import BY_HELP, QUARTER_HELP, command, open_plan, plan_store, print_json, print_table
 
 
 @command("init")
@@ -21,9 +21,8 @@ from .app import BY_HELP, QUARTER_HELP, command, open_plan, print_json, print_ta
 @click.pass_context
 def init(ctx: click.Context, demo: bool, council: str | None, first_month: int | None) -> None:
     """Create the database (with the demo plan)."""
-    from ..store import Store
 
-    store = Store(ctx.obj)
+    store = plan_store(ctx)
     if demo:
         from ..demo import load_demo
 
@@ -129,6 +128,7 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
             )
             for event in events
         ],
+        whole=("version", "recorded (UTC)", "as of"),
     )
 
 
@@ -165,4 +165,5 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
             )
             for row in rows
         ],
+        whole=("id", "due", "progress"),
     )

@@ -31,6 +31,12 @@ def report_command(
         raise click.UsageError("give either --quarter Q or --all")
     store = open_plan(ctx)
     if every:
+        for outlier in store.data_span().outliers:
+            click.echo(
+                f"warning: left out, far from the rest of the plan: {outlier} "
+                "(see `actionplan check`)",
+                err=True,
+            )
         for path in render_all(store, out_dir=out, audience=audience):
             click.echo(str(path))
     else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .app import BY_HELP, command, open_plan
+from .app import BY_HELP, command, open_plan, plan_store
 
 
 @command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.option(
     "--kind",
     default=None,
@@ -20,48 +20,59 @@ from .app import BY_HELP, command, open_plan
 def import_command(ctx: click.Context, file: str, kind: str | None, by: str | None) -> None:
     """Import a CSV or .xlsx file: all of it, or nothing."""
     from ..identity import default_user
+    from ..records import KIND_NAMES
     from ..spreadsheets import import_file
     from ..spreadsheets.importer import KindNeededError
+    from ..vocab import counted
 
     try:
         counts = import_file(open_plan(ctx), file, kind=kind, by=by or default_user())
     except KindNeededError as error:
         raise click.UsageError(str(error)) from None
-    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    click.echo("Imported " + ", ".join(counted(n, KIND_NAMES[name]) for name, n in counts.items()))
 
 
 @command("export")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.pass_context
 def export_command(ctx: click.Context, file: str) -> None:
     """Export actions to .csv, or the whole plan with its history to .xlsx."""
     from ..spreadsheets import export_file
 
-    click.echo(f"Wrote {export_file(open_plan(ctx), file)}")
+    written = export_file(
+        open_plan(ctx), file, warn=lambda text: click.echo(f"warning: {text}", err=True)
+    )
+    click.echo(f"Wrote {written}")
 
 
 @command("migrate")
 @click.pass_context
 def migrate_command(ctx: click.Context) -> None:
     """Bring a database made by an older actionplan up to this version's schema."""
-    from ..store import Store
+    from ..store.health import date_problems
     from ..store.migrations import migrate
 
-    store = Store(ctx.obj)
+    store = plan_store(ctx)
     old, new = migrate(store)
     if old == new:
         click.echo(f"{store.display_name} is already at schema {new}; nothing to do")
     else:
         click.echo(f"Migrated {store.display_name} from schema {old} to {new}")
+    problems = date_problems(store)
+    if problems:
+        click.echo(
+            f"{len(problems)} stored dates are outside the plan's date range, e.g. "
+            f"{problems[0]}; run `actionplan check` for all of them"
+        )
 
 
 @command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (an older backup).")
 @click.pass_context
-def backup_command(ctx: click.Context, file: str) -> None:
+def backup_command(ctx: click.Context, file: str, force: bool) -> None:
     """Copy a SQLite plan to FILE, consistently, while others may be saving."""
-    from ..store import Store
     from ..store.backup import backup
 
-    store = Store(ctx.obj)
-    click.echo(f"Backed up {store.display_name} to {backup(store, file)}")
+    store = plan_store(ctx)
+    click.echo(f"Backed up {store.display_name} to {backup(store, file, force=force)}")

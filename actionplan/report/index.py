@@ -10,11 +10,14 @@ from ..store import Store
 from ..store.queries import load_plan
 from ..summary import quarter_summary
 from .html import Markup, Table, day, percent, report_css, text
-from .paths import QUARTER_FOLDER, ReportPaths
+from .paths import QUARTER_FOLDER, ReportPaths, index_name
 
 
 def write_index(store: Store, out_dir: str | Path, audience: str = "internal") -> Path:
-    """Write `index.html` linking every quarter's report in `out_dir`, newest first."""
+    """Write the audience's index (`index.html`, `index-public.html`) of `out_dir`, newest first.
+
+    It links every quarter's report for that audience, never the other's.
+    """
     out = Path(out_dir)
     data = load_plan(store)
     found = sorted(
@@ -27,7 +30,7 @@ def write_index(store: Store, out_dir: str | Path, audience: str = "internal") -
     )
     rows = []
     for label in found:
-        paths = ReportPaths(out / label, label)
+        paths = ReportPaths(out / label, label, audience)
         if not paths.html.exists():
             continue
         quarter = data.quarter(label)
@@ -65,6 +68,6 @@ def write_index(store: Store, out_dir: str | Path, audience: str = "internal") -
         f"{datetime.now(UTC):%-d %b %Y %H:%M} UTC.</p></header>\n"
         f"{table.to_html()}\n</main>\n</body>\n</html>\n"
     )
-    index = out / "index.html"
+    index = out / index_name(audience)
     atomic_write(index, page)
     return index

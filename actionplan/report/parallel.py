@@ -20,6 +20,7 @@ from ..quarters import Quarter
 from ..store import Store
 from ..vocab import AUDIENCES
 from .index import write_index
+from .paths import make_folder
 from .render import render_report
 from .run import kernel_env, new_kernel_manager
 
@@ -64,6 +65,7 @@ def render_all(
     count = default_workers(len(quarters)) if workers is None else workers
     count = max(1, min(count, len(quarters)))
     out = Path(out_dir)
+    make_folder(out)
     work = _Work(quarters)
     helpers: list[_Helper] = []
     try:
@@ -76,7 +78,7 @@ def render_all(
             with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
                 km = new_kernel_manager(Path(folder))
                 try:
-                    km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store))
+                    km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store, audience))
                     while (label := work.take()) is not None:
                         try:
                             path = render_report(

@@ -30,36 +30,78 @@ FOREIGN_LOCK_SECONDS = 3600
 QUARTER_FOLDER = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
 
 
+def audience_suffix(audience: str) -> str:
+    """What an audience adds to a file name: nothing for internal, `-public` for public.
+
+    The two versions of a quarter's report never share a file, so a public run
+    cannot replace the internal report, nor an internal run publish owner names.
+    """
+    return "" if audience == "internal" else f"-{audience}"
+
+
+def index_name(audience: str) -> str:
+    """The index page of an audience's reports: `index.html` or `index-public.html`."""
+    return f"index{audience_suffix(audience)}.html"
+
+
 @dataclass(frozen=True)
 class ReportPaths:
-    """Where one quarter's report and its companions live."""
+    """Where one quarter's report for one audience and its companions live."""
 
     folder: Path
     label: str
+    audience: str = "internal"
+
+    @property
+    def stem(self) -> str:
+        """`actionplan-2024-25-Q3`, or `actionplan-2024-25-Q3-public`."""
+        return f"actionplan-{self.label}{audience_suffix(self.audience)}"
 
     @property
     def html(self) -> Path:
         """The report managers read."""
-        return self.folder / f"actionplan-{self.label}.html"
+        return self.folder / f"{self.stem}.html"
 
     @property
     def notebook(self) -> Path:
         """The executed notebook, kept for audit."""
-        return self.folder / f"actionplan-{self.label}.ipynb"
+        return self.folder / f"{self.stem}.ipynb"
 
     @property
     def failed(self) -> Path:
         """The notebook of the last failed run, for a person to open."""
-        return self.folder / f"actionplan-{self.label}.failed.ipynb"
+        return self.folder / f"{self.stem}.failed.ipynb"
 
     @property
     def lock(self) -> Path:
         """Held while a run writes this quarter's report."""
-        return self.folder / f".actionplan-{self.label}.lock"
+        return self.folder / f".{self.stem}.lock"
 
-    def running(self) -> Path:
-        """The notebook papermill writes while this run is in progress."""
-        return self.folder / f".actionplan-{self.label}.running-{os.getpid()}.ipynb"
+    def running(self, pid: int | None = None) -> Path:
+        """The notebook papermill writes while a run (this one by default) is in progress."""
+        return self.folder / f".{self.stem}.running-{pid or os.getpid()}.ipynb"
+
+    def leftovers(self) -> list[Path]:
+        """Running notebooks of earlier runs that were killed."""
+        return list(self.folder.glob(f".{self.stem}.running-*.ipynb"))
+
+
+def make_folder(folder: Path) -> None:
+    """Create a report folder, or say in one line why it cannot be one.
+
+    Raises:
+        ReportError: a file stands where the folder (or one above it) should be,
+            or the folder cannot be created.
+    """
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            raise ReportError(
+                f"{part} is a file, not a folder; give --out a folder for the reports"
+            )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportError(f"cannot create the folder {folder}: {error.strerror}") from None
 
 
 def report_notebook() -> Path:

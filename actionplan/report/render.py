@@ -20,10 +20,10 @@ from ..atomic import atomic_write
 from ..errors import ReportError
 from ..quarters import Quarter
 from ..store import Store
-from ..store.queries import resolve_quarter
+from ..store.queries import reportable_quarter, resolve_quarter
 from ..vocab import AUDIENCES
 from .index import write_index
-from .paths import ReportPaths, report_lock
+from .paths import ReportPaths, index_name, make_folder, report_lock
 from .run import db_parameter, execute, export_html, first_line, keep_failed
 
 
@@ -54,13 +54,13 @@ def render_report(
 
     if audience not in AUDIENCES:
         raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
-    chosen = resolve_quarter(store, quarter)
+    chosen = reportable_quarter(store, resolve_quarter(store, quarter))
     out = Path(out_dir)
-    paths = ReportPaths(out / chosen.label, chosen.label)
-    paths.folder.mkdir(parents=True, exist_ok=True)
-    db, environment = db_parameter(store)
+    paths = ReportPaths(out / chosen.label, chosen.label, audience)
+    make_folder(paths.folder)
+    db, environment = db_parameter(store, audience)
     with report_lock(paths.lock):
-        for leftover in paths.folder.glob(f".actionplan-{chosen.label}.running-*.ipynb"):
+        for leftover in paths.leftovers():
             leftover.unlink(missing_ok=True)
         executed = execute(
             paths, {"quarter": chosen.label, "db": db, "audience": audience}, environment, km
@@ -81,6 +81,6 @@ def render_report(
         atomic_write(paths.notebook, nbformat.writes(executed))
         paths.running().unlink(missing_ok=True)
         paths.failed.unlink(missing_ok=True)
-    if refresh_index and (out / "index.html").exists():
+    if refresh_index and (out / index_name(audience)).exists():
         write_index(store, out, audience)
     return paths.html

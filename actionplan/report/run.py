@@ -39,16 +39,17 @@ REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def db_parameter(store: Store) -> tuple[str, dict[str, str]]:
+def db_parameter(store: Store, audience: str = "internal") -> tuple[str, dict[str, str]]:
     """The `db` parameter for the notebook, and environment to set while it runs.
 
-    A password never goes into the parameters (they are saved in the audit
-    notebook): such a URL reaches the kernel through `ACTIONPLAN_DB` instead.
+    The parameters are saved in the executed notebook kept beside the report,
+    so a password never goes into them, and neither does anything in a public
+    report's notebook: such a plan reaches the kernel through `ACTIONPLAN_DB`.
     """
+    if audience != "internal" or (store.path is None and make_url(store.url).password):
+        return "", {"ACTIONPLAN_DB": store.url}
     if store.path is not None:
         return str(store.path.resolve()), {}
-    if make_url(store.url).password:
-        return "", {"ACTIONPLAN_DB": store.url}
     return store.url, {}
 
 
@@ -201,8 +202,9 @@ def export_html(notebook: Any) -> str:
     return body
 
 
-def kernel_env(store: Store) -> dict[str, Any]:
-    _db, environment = db_parameter(store)
+def kernel_env(store: Store, audience: str = "internal") -> dict[str, Any]:
+    """Keyword arguments for starting a kernel that `render_report` can reuse for `audience`."""
+    _db, environment = db_parameter(store, audience)
     if not environment:
         return {}
     return {"env": {**os.environ, **environment}}

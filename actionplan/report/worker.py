@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
             km = new_kernel_manager(Path(folder))
             try:
-                km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store))
+                km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store, audience))
                 _say({"ready": True})
                 for line in sys.stdin:
                     label = line.strip()

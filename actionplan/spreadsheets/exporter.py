@@ -13,6 +13,7 @@ temporary name and renamed, so a failed export never leaves half a file.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,12 @@ from typing import Any
 import pandas as pd
 
 from .. import figures
-from ..atomic import atomic_path
+from ..atomic import atomic_path, writable_file
 from ..errors import ActionPlanError
 from ..records import field_names
 from ..rules import EVENT_FIELDS, RULE_FIELDS
 from ..store import Store
+from ..vocab import counted
 from .files import CSV_SUFFIXES, XLSX_SUFFIXES, neutralise
 
 #: Columns of the Actions sheet and the CSV export: the action record's fields
@@ -53,6 +55,9 @@ ACTION_COLUMNS: tuple[str, ...] = (
 
 #: Columns of the History sheet: an update record's fields plus the event's place.
 HISTORY_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS[:6], *RULE_FIELDS, "reason", "note")
+
+#: Told, in one line, of anything the export had to change (text cut to fit Excel).
+Warning = Callable[[str], None]
 
 #: Excel's last row, less the header.
 MAX_DATA_ROWS = 1_048_575
@@ -114,8 +119,17 @@ def _complaint_rows(store: Store) -> list[list[Any]]:
     return ordered
 
 
+#: The most characters an Excel cell holds.
+EXCEL_CELL_LIMIT = 32_767
+_CUT_MARK = " [cut: longer than Excel holds; export to CSV for the whole text]"
+
+
 def _write_sheet(
-    workbook: Any, title: str, columns: tuple[str, ...], rows: list[list[Any]]
+    workbook: Any,
+    title: str,
+    columns: tuple[str, ...],
+    rows: list[list[Any]],
+    cut: list[str] | None = None,
 ) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -141,11 +155,15 @@ def _write_sheet(
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         cells = []
-        for value in row:
+        for index, value in enumerate(row):
             if isinstance(value, str):
                 text = ILLEGAL_CHARACTERS_RE.sub(" ", neutralise(value))
+                if len(text) > EXCEL_CELL_LIMIT:
+                    text = text[: EXCEL_CELL_LIMIT - len(_CUT_MARK)] + _CUT_MARK
+                    if cut is not None:
+                        cut.append(f"sheet {title}, row {number}, column {columns[index]}")
                 cells.append(WriteOnlyCell(sheet, value=text))
             elif isinstance(value, datetime):
                 cell = WriteOnlyCell(sheet, value=value)
@@ -179,8 +197,14 @@ def _cells(rows: list[list[Any]], time_columns: tuple[int, ...] = ()) -> list[li
     return rows
 
 
-def export_xlsx(store: Store, path: Path, today: date | None = None) -> Path:
-    """Write the whole plan as a workbook that `import_file` takes back."""
+def export_xlsx(
+    store: Store, path: Path, today: date | None = None, warn: Warning | None = None
+) -> Path:
+    """Write the whole plan as a workbook that `import_file` takes back.
+
+    A text longer than an Excel cell holds is cut, marked as cut, and `warn`
+    is told where (the CSV export keeps the whole text).
+    """
     from openpyxl import Workbook
 
     sheets = [
@@ -212,10 +236,17 @@ def export_xlsx(store: Store, path: Path, today: date | None = None) -> Path:
         ),
     ]
     workbook = Workbook(write_only=True)
+    cut: list[str] = []
     for title, columns, rows in sheets:
-        _write_sheet(workbook, title, columns, rows)
+        _write_sheet(workbook, title, columns, rows, cut)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
+    if cut and warn is not None:
+        more = f" and {counted(len(cut) - 1, 'other cell')}" if len(cut) > 1 else ""
+        warn(
+            f"{cut[0]}{more} held more than Excel's {EXCEL_CELL_LIMIT:,} characters and "
+            "were cut in the workbook (marked [cut]); export to .csv for the whole text"
+        )
     return path
 
 
@@ -243,7 +274,9 @@ def _csv_text(value: Any) -> str:
     return neutralise(str(value)) if isinstance(value, str) else str(value)
 
 
-def export_file(store: Store, path: str | Path, today: date | None = None) -> Path:
+def export_file(
+    store: Store, path: str | Path, today: date | None = None, warn: Warning | None = None
+) -> Path:
     """Export to `.xlsx` (the whole plan with its history) or `.csv` (actions as they stand).
 
     Raises:
@@ -251,8 +284,10 @@ def export_file(store: Store, path: str | Path, today: date | None = None) -> Pa
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (XLSX_SUFFIXES[0], *CSV_SUFFIXES):
+        writable_file(path)  # before the work, so nothing is built for a path that cannot be
     if suffix in XLSX_SUFFIXES[:1]:
-        return export_xlsx(store, path, today)
+        return export_xlsx(store, path, today, warn)
     if suffix in CSV_SUFFIXES:
         return export_csv(store, path, today)
     raise ActionPlanError(f"{path}: can export to .xlsx or .csv, not {suffix or 'no extension'}")

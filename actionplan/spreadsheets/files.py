@@ -25,10 +25,14 @@ from typing import Any
 from ..errors import ActionPlanError, FieldError
 from ..records import is_blank
 
-#: Characters that make a spreadsheet treat a text cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NEUTRALISE = re.compile(r"^'*[=+\-@\t\r]")
-_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+#: Characters that make a spreadsheet treat a text cell as a formula, and their
+#: full-width forms (＝＋－＠), which some spreadsheets read the same way.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_STARTS = "[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
+_NEUTRALISE = re.compile(f"^'*{_STARTS}")
+_NEUTRALISED = re.compile(f"^'+{_STARTS}")
+#: The longest field a CSV file may hold (the csv module's own limit is 128 KiB).
+MAX_FIELD = 10 * 1024 * 1024
 
 #: The extensions the importer and exporter understand.
 CSV_SUFFIXES = (".csv",)
@@ -127,11 +131,30 @@ def read_csv(path: Path, name: str | None = None) -> Sheet:
         ) from None
     if not text.strip():
         raise ActionPlanError(f"{path}: the file is empty")
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        csv.field_size_limit(MAX_FIELD)
+        records.extend(reader)
     except csv.Error as error:
-        raise ActionPlanError(f"{path}: not a readable CSV file ({error})") from None
+        where = f"row {reader.line_num}"
+        if "field larger than field limit" in str(error):
+            raise ActionPlanError(
+                f"{path}: {where} has a cell longer than {MAX_FIELD // (1024 * 1024)} million "
+                "characters; shorten it (is a closing quote missing?)"
+            ) from None
+        raise ActionPlanError(f"{path}: {where} is not readable CSV ({error})") from None
     return _sheet(name, records, set())
+
+
+def _delimiter(text: str) -> str:
+    """`,`, or `;` for a file saved by Excel in a country that writes 3,5 for 3.5.
+
+    Decided from the header line: a header with semicolons and no commas is
+    semicolon-separated (the columns' names hold neither).
+    """
+    header = text.lstrip().split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _sheet(name: str | None, records: list[list[Any]], percent: set[tuple[int, int]]) -> Sheet:

@@ -19,6 +19,7 @@ from typing import Any
 from ..dates import parse_date
 from ..errors import FieldError
 from ..records import RECORDS, field_names, is_blank, required_fields
+from ..vocab import with_article
 from .files import Sheet, unneutralise
 
 #: Columns an export adds to the Actions sheet, worked out from the history.
@@ -240,7 +241,7 @@ def _columns(
         else:
             report(
                 str(heading).strip(),
-                f"is not a field of a {kind}; the columns are {', '.join(fields)}",
+                f"is not a field of {with_article(kind)}; the columns are {', '.join(fields)}",
                 1,
             )
             good = False

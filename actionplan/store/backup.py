@@ -22,12 +22,14 @@ from . import Store
 _BUSY_TIMEOUT_S = 30.0
 
 
-def backup(store: Store, path: str | Path) -> Path:
-    """Write a consistent copy of a SQLite plan to `path` (replacing an older backup).
+def backup(store: Store, path: str | Path, force: bool = False) -> Path:
+    """Write a consistent copy of a SQLite plan to `path`.
 
     Args:
         store: the plan to copy; others may be writing to it meanwhile.
         path: the backup file to write.
+        force: replace `path` if it exists (an older backup); without it an
+            existing file is never overwritten.
 
     Returns:
         The backup's path.
@@ -50,6 +52,10 @@ def backup(store: Store, path: str | Path) -> Path:
         raise FieldError("FILE", f"{target} is a folder; give a file name such as plan-backup.db")
     if target.exists() and target.resolve() == store.path.resolve():
         raise FieldError("FILE", f"{target} is the database itself; give another file name")
+    if target.exists() and not force:
+        raise FieldError(
+            "FILE", f"{target} already exists; give --force to replace it, or another name"
+        )
     with atomic_path(target) as partial:
         _copy(store.path, partial)
     return target

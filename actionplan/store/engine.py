@@ -9,6 +9,8 @@ two officers saving at once queue instead of failing. `Store` (in
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,11 +29,70 @@ DEFAULT_COUNCIL = "Westbury Council"
 
 
 def database_url(db: str | Path | None = None) -> str:
-    """The SQLAlchemy URL for `--db`, `ACTIONPLAN_DB` or the default file."""
+    """The SQLAlchemy URL for `--db`, `ACTIONPLAN_DB` or the default file.
+
+    A PostgreSQL URL without a driver (`postgresql://...`) uses psycopg, the
+    driver actionplan installs.
+
+    Raises:
+        FieldError: `db` is given but empty, or names a database actionplan cannot use.
+    """
+    if db is not None and not str(db).strip():
+        raise FieldError(
+            "--db", "is empty; give a SQLite file such as data/actionplan.db or a PostgreSQL URL"
+        )
     target = str(db) if db else os.environ.get("ACTIONPLAN_DB") or str(DEFAULT_DB)
-    if "://" in target:
+    if "://" not in target:
+        return f"sqlite:///{Path(target).expanduser()}"
+    scheme, _, rest = target.partition("://")
+    backend, _, driver = scheme.lower().partition("+")
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if backend == "sqlite" and driver in ("", "pysqlite"):
         return target
-    return f"sqlite:///{Path(target).expanduser()}"
+    raise FieldError(
+        "--db",
+        f"{scheme}:// databases are not supported; use a SQLite file or a "
+        "postgresql://user@host/database URL",
+    )
+
+
+#: One entry per write transaction this process has committed (see `commits`).
+_COMMITS: list[str] = []
+
+
+def commits() -> int:
+    """How many write transactions this process has committed, on any plan.
+
+    Lets the CLI tell the truth when Ctrl-C comes: before the commit nothing
+    was changed; after it, the change was saved.
+    """
+    return len(_COMMITS)
+
+
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold Ctrl-C back until the block has finished, then raise it.
+
+    A commit and its record in `commits` must happen together: a
+    KeyboardInterrupt raised between them (Python raises it at the first line
+    after a long commit returns) would make a saved change look unsaved.
+    Only the main thread can change signal handlers; elsewhere this does nothing.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    pressed: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def utc_now() -> datetime:
@@ -98,8 +159,16 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that holds the write lock (SQLite) and commits on success."""
-        with self.engine.connect().execution_options(actionplan_write=True) as conn, conn.begin():
-            yield conn
+        with self.engine.connect().execution_options(actionplan_write=True) as conn:
+            transaction = conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                transaction.rollback()
+                raise
+            with _interrupt_after():
+                transaction.commit()
+                _COMMITS.append(self.url)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Text, type_coerce
 
+from ..history import DATE_DTYPE
 from ..rules import DATE_FIELDS
 
 
@@ -57,7 +58,7 @@ def _to_datetime(column: pd.Series) -> pd.Series:
 
 def typed(frame: pd.DataFrame, dates: Any, datetimes: Any) -> pd.DataFrame:
     for column in (*dates, *datetimes):
-        frame[column] = _to_datetime(frame[column]).astype("datetime64[ns]")
+        frame[column] = _to_datetime(frame[column]).astype(DATE_DTYPE)
     return frame
 
 

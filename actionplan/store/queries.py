@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .. import figures, listing
-from ..errors import ActionPlanError
+from ..errors import ActionPlanError, FieldError
 from ..quarters import Quarter, parse_quarter
 from ..rules import RULE_FIELDS
 from ..summary import PlanData, quarter_summary
@@ -69,6 +69,36 @@ def resolve_quarter(
         field=field,
         latest=lambda: latest_quarter(store, today),
     )
+
+
+#: A report may look this many quarters past the plan's latest data (a year).
+REPORT_AHEAD = 4
+
+
+def reportable_quarter(store: Store, quarter: Quarter, today: date | None = None) -> Quarter:
+    """`quarter` itself, if a report of it makes sense for this plan.
+
+    Raises:
+        ActionPlanError: the plan has no data, or the quarter is before its first
+            data or more than a year after its latest.
+    """
+    quarters = store.data_quarters(today)
+    if not quarters:
+        raise ActionPlanError(f"{store.display_name} holds no dated records yet")
+    first, last = quarters[0], quarters[-1]
+    if quarter < first:
+        raise FieldError(
+            "quarter", f"{quarter.label} is before the plan's first data ({first.label})"
+        )
+    limit = last
+    for _ in range(REPORT_AHEAD):
+        limit = limit.next()
+    if quarter > limit:
+        raise FieldError(
+            "quarter",
+            f"{quarter.label} is more than a year after the plan's latest data ({last.label})",
+        )
+    return quarter
 
 
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, Date, func, select
 
 from .. import history
-from ..dates import as_date
+from ..dates import as_date, in_range, in_words
 from ..errors import NotFoundError
 from ..quarters import Quarter, quarter_of, quarters_between
 from ..records import as_plain
@@ -166,23 +167,106 @@ class Reads(Database):
         return frame
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:
-        """Every quarter from the first dated record to the last, never past today's quarter."""
+        """The quarters the plan's data covers, never past today's quarter (see `data_span`)."""
+        return self.data_span(today).quarters
+
+    def data_span(self, today: date | None = None) -> DataSpan:
+        """The quarters the plan's data covers, and the dated records left out as outliers.
+
+        A date typed wrong (a compliment received in 2001 in a plan that starts
+        in 2023) must not make `report --all` render twenty years of empty
+        quarters. Dated records fall into runs of quarters separated by more
+        than two years without data; the span is the run holding most
+        records, the run holding the latest data (a plan taken up again after
+        a pause), and any run holding at least a twentieth of the records,
+        without the empty years between them. Records in other runs, dated
+        after today or outside the plan's date range are named instead.
+        """
         first_month = self.first_month
         today = today or date.today()
+        today_quarter = quarter_of(today, first_month)
+        counts: dict[Quarter, int] = {}
+        found: list[tuple[str, str, Any, date]] = []
         with self.read() as conn:
-            bounds = [
-                conn.execute(select(func.min(column), func.max(column))).first()
-                for column in (
-                    schema.updates.c.as_of,
-                    schema.complaints.c.received_on,
-                    schema.compliments.c.received_on,
-                )
-            ]
-        days = [as_date(day) for pair in bounds if pair is not None for day in pair if day]
-        if not days:
-            return []
-        last = min(quarter_of(max(days), first_month), quarter_of(today, first_month))
-        return quarters_between(quarter_of(min(days), first_month), last)
+            for what, table, column in _DATED:
+                rows = conn.execute(
+                    select(column, func.count()).select_from(table).group_by(column)
+                ).all()
+                for day, count in rows:
+                    if day is None:
+                        continue
+                    day = as_date(day)
+                    quarter = quarter_of(day, first_month) if in_range(day) else None
+                    if quarter is not None and quarter <= today_quarter:
+                        counts[quarter] = counts.get(quarter, 0) + count
+                    found.append((what, table.name, column, day))
+        span = main_runs(counts)
+        outlying = [
+            (what, table, column, day)
+            for what, table, column, day in found
+            if not in_range(day) or quarter_of(day, first_month) not in span
+        ]
+        return DataSpan(span, self._name_outliers(outlying))
+
+    def _name_outliers(self, outlying: list[tuple[str, str, Any, date]]) -> list[str]:
+        named: list[str] = []
+        with self.read() as conn:
+            for what, table_name, column, day in outlying[:_OUTLIERS_NAMED]:
+                table = schema.metadata.tables[table_name]
+                key = table.c.action_id if table_name == "updates" else table.c.id
+                ids = conn.execute(select(key).where(column == day).limit(3)).scalars().all()
+                for record_id in ids:
+                    named.append(f"{what} {record_id}: {column.name} {in_words(day)}")
+        return named
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The quarters a plan's data covers, and the records dated far from the rest."""
+
+    quarters: list[Quarter]
+    outliers: list[str]
+
+
+#: The dated records that place a plan in time: events, complaints, compliments.
+_DATED = (
+    ("action", schema.updates, schema.updates.c.as_of),
+    ("complaint", schema.complaints, schema.complaints.c.received_on),
+    ("compliment", schema.compliments, schema.compliments.c.received_on),
+)
+#: How many far-off dates `data_span` names (one typo is enough to spot the problem).
+_OUTLIERS_NAMED = 10
+#: Data this many quarters apart (two years) is not one plan's continuous history.
+_LONGEST_GAP = 8
+#: A run of quarters holding at least 1/_SHARE of a plan's records is part of its history.
+_SHARE = 20
+
+
+def main_runs(counts: dict[Quarter, int]) -> list[Quarter]:
+    """The quarters of the runs that make up a plan's history (see `Reads.data_span`).
+
+    Runs are split where more than `_LONGEST_GAP` quarters pass with no data.
+    """
+    if not counts:
+        return []
+    ordered = sorted(counts)
+    runs: list[list[Quarter]] = [[ordered[0]]]
+    for quarter in ordered[1:]:
+        if _quarters_apart(runs[-1][-1], quarter) > _LONGEST_GAP:
+            runs.append([])
+        runs[-1].append(quarter)
+    sizes = [sum(counts[quarter] for quarter in run) for run in runs]
+    biggest = sizes.index(max(sizes))
+    kept = [
+        run
+        for index, run in enumerate(runs)
+        if index in (biggest, len(runs) - 1) or sizes[index] * _SHARE >= sum(sizes)
+    ]
+    return [quarter for run in kept for quarter in quarters_between(run[0], run[-1])]
+
+
+def _quarters_apart(earlier: Quarter, later: Quarter) -> int:
+    return (later.year - earlier.year) * 4 + later.number - earlier.number
 
 
 def event_view(row: Mapping[str, Any]) -> dict[str, Any]:

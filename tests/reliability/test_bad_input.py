@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actionplan.cli import cli
-from actionplan.dates import parse_date
+from actionplan.dates import in_range, parse_date
 from actionplan.records import parse_progress
 from actionplan.store import Store
 
@@ -78,6 +78,20 @@ bad_dates = st.one_of(
     st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != "" and _bad_date(t)),
 )
 future_dates = st.dates(min_value=date(2100, 1, 1), max_value=date(9999, 12, 31)).map(str)
+#: Any day of the whole calendar (year 1 to 9999) outside the plan's date range, as
+#: ISO or UK text: a year typed wrong.
+absurd_dates = (
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+    .filter(lambda day: not in_range(day))
+    .flatmap(
+        lambda day: st.sampled_from(
+            [
+                f"{day.year:04d}-{day.month:02d}-{day.day:02d}",
+                f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
+            ]
+        )
+    )
+)
 bad_words = st.one_of(
     st.sampled_from(["weird", "done!", "COMPLETE?", "on track-ish", HUGE, "'; DROP TABLE x; --"]),
     st.text(min_size=1, max_size=30).filter(
@@ -108,6 +122,9 @@ def cli_case() -> st.SearchStrategy[tuple[list[str], tuple[str, ...]]]:
         bad_dates.map(
             lambda v: (["update", "A01", "--due", v, "--reason", "slipped"], ("due", "reason"))
         ),
+        absurd_dates.map(lambda v: (["update", "A01", "--due", v, "--reason", "r"], ("due",))),
+        absurd_dates.map(lambda v: (["update", "A01", "--as-of", v, "--note", "n"], ("as_of",))),
+        absurd_dates.map(lambda v: (_add("NEW-1", "R1", v), ("due",))),
         st.just((["update", "A01", "--due", "2026-01-31"], ("reason",))),
         st.just((["update", "A01"], ("update",))),
         st.integers(min_value=-5, max_value=1).map(
@@ -209,6 +226,8 @@ bad_cells = st.one_of(
     st.tuples(st.just("title"), st.sampled_from(["", "   "])),
     st.tuples(st.just("due"), bad_dates.filter(lambda t: "\n" not in t and "\r" not in t)),
     st.tuples(st.just("created_on"), future_dates),
+    st.tuples(st.just("due"), absurd_dates),
+    st.tuples(st.just("created_on"), absurd_dates),
     st.tuples(st.just("progress"), bad_progress.filter(lambda t: "\n" not in t and "\r" not in t)),
     # A NUL byte makes the whole file unreadable as CSV: a file-level case, tested below.
 ).filter(lambda pair: "\x00" not in pair[1])
@@ -291,12 +310,40 @@ def test_unreadable_import_files_are_refused_naming_the_file(
     TALLY[f"import-files-{backend}"] = TALLY.get(f"import-files-{backend}", 0) + 1
 
 
+def test_outputs_into_files_and_folders_are_refused_in_one_line(
+    target: tuple[Store, object], backend: str, tmp_path: Path
+) -> None:
+    """Reports, exports and backups aimed where they cannot go: a file, a folder, below a file."""
+    store, before = target
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("someone's notes")
+    a_folder = tmp_path / "folder.xlsx"
+    a_folder.mkdir()
+    cases = [
+        ["report", "--quarter", "2024-25-Q1", "--out", str(a_file)],
+        ["report", "--quarter", "2024-25-Q1", "--out", str(a_file / "below")],
+        ["export", str(a_folder)],
+        ["export", str(a_file / "plan.xlsx")],
+        ["export", str(tmp_path / "plan.pdf")],
+    ]
+    if store.is_sqlite:
+        cases += [
+            ["backup", str(a_file)],
+            ["backup", str(a_folder)],
+            ["backup", str(a_file / "x.db")],
+        ]
+    for args in cases:
+        refused_in_one_line(store, before, args)
+    assert a_file.read_text() == "someone's notes" and list(a_folder.iterdir()) == []
+    TALLY[f"outputs-{backend}"] = len(cases)
+
+
 def test_record_bad_input_tally() -> None:
     """Keep how many generated cases each bad-input test ran (for docs/reliability.md)."""
     for backend in ("sqlite", "postgresql"):
         cases = {
             kind: TALLY.get(f"{kind}-{backend}", 0)
-            for kind in ("cli", "import-rows", "import-files")
+            for kind in ("cli", "import-rows", "import-files", "outputs")
         }
         if not any(cases.values()):
             continue
@@ -305,8 +352,10 @@ def test_record_bad_input_tally() -> None:
             check="bad input: generated CLI values, malformed import rows, unreadable files",
             backend=backend,
             tried=(
-                f"{cases['cli']} CLI cases, {cases['import-rows']} import files with a bad cell, "
-                f"{cases['import-files']} unreadable files (NUL, latin-1, UTF-16, truncated xlsx)"
+                f"{cases['cli']} CLI cases (dates of any year 1 to 9999 among them), "
+                f"{cases['import-rows']} import files with a bad cell, "
+                f"{cases['import-files']} unreadable files (NUL, latin-1, UTF-16, truncated xlsx), "
+                f"{cases['outputs']} outputs aimed at a file, a folder or below a file"
             ),
             held="every case: exit 1, one line naming field/row+column/file, no traceback, "
             + ("file byte-for-byte unchanged" if backend == "sqlite" else "rows unchanged"),

@@ -45,8 +45,9 @@ def writing(store: Store, wal_size: int) -> bool:
     """True once another process is inside a write transaction and has written to it.
 
     SQLite: the write lock is held and the WAL holds frames no commit has
-    claimed yet (it grew). PostgreSQL: a session on the database has a
-    transaction id, which it gets on its first write.
+    claimed yet (it grew), or just the lock when `wal_size` is negative.
+    PostgreSQL: a session on the database has a transaction id, which it
+    gets on its first write.
     """
     if store.is_sqlite:
         assert store.path is not None
@@ -57,7 +58,7 @@ def writing(store: Store, wal_size: int) -> bool:
             return False
         except sqlite3.OperationalError:
             wal = Path(f"{store.path}-wal")
-            return wal.exists() and wal.stat().st_size > wal_size
+            return wal_size < 0 or (wal.exists() and wal.stat().st_size > wal_size)
         finally:
             probe.close()
     url = store.engine.url
@@ -108,15 +109,21 @@ def filled(store: Store) -> Store:
     return store
 
 
-def test_import_killed_half_way_stores_nothing(filled: Store, backend: str, tmp_path: Path) -> None:
-    big = tmp_path / "actions.csv"
+def big_import(folder: Path, rows: int = IMPORT_ROWS) -> Path:
+    """A CSV of new actions: an import that takes a few seconds."""
+    big = folder / "actions.csv"
     with big.open("w") as out:
         out.write("id,recommendation_id,title,owner,due,created_on,status,progress\n")
-        for number in range(IMPORT_ROWS):
+        for number in range(rows):
             out.write(
                 f"IMP-{number:05d},R1,Imported action {number},Officer,2026-03-31,"
                 f"2024-04-01,on_track,{number % 100}\n"
             )
+    return big
+
+
+def test_import_killed_half_way_stores_nothing(filled: Store, backend: str, tmp_path: Path) -> None:
+    big = big_import(tmp_path)
     before = rows(filled)
     importer = subprocess.Popen(
         [ACTIONPLAN, "--db", filled.url, "import", str(big), "--kind", "actions", "--by", "Bulk"],
@@ -191,4 +198,49 @@ def test_writer_killed_inside_a_transaction_leaves_a_clean_database(
         backend=backend,
         tried="killed inside the transaction, after the writes, before commit",
         held="rows unchanged; integrity ok; replay mismatches=0; next versioned save succeeded",
+    )
+
+
+#: Ctrl-C this long after starting (seconds): while Python imports click and the
+#: commands, then while the import reads and checks its rows.
+START_UP = (0.15, 0.3)
+READING = (0.5, 0.7, 0.9, 1.1, 1.3, 1.5)
+#: Ctrl-C this long after the import was seen inside its write transaction.
+WRITING = (0.0, 0.05)
+
+
+def test_ctrl_c_at_ten_moments_of_an_import_says_so_and_stores_nothing(
+    filled: Store, backend: str, tmp_path: Path
+) -> None:
+    big = big_import(tmp_path, rows=2 * IMPORT_ROWS)
+    before = rows(filled)
+    command = [ACTIONPLAN, "--db", filled.url, "import", str(big), "--kind", "actions", "--by", "B"]
+    untouched: list[str] = []
+    for moment in (*START_UP, *READING, *(f"writing+{d}" for d in WRITING)):
+        importer = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        if isinstance(moment, float):
+            time.sleep(moment)
+        else:
+            # SQLite: the write lock is taken (the rows are checked inside the
+            # transaction); PostgreSQL: the session has written.
+            while not writing(filled, -1 if filled.is_sqlite else 0):
+                assert importer.poll() is None, "the import finished before it was seen writing"
+                time.sleep(0.002)
+            time.sleep(float(moment.split("+")[1]))
+        importer.send_signal(signal.SIGINT)
+        out, err = importer.communicate(timeout=120)
+        assert importer.returncode == 130 and out == "", (moment, importer.returncode, err[-500:])
+        assert err == "Interrupted; nothing was changed\n", (moment, err[-500:])
+        opens_clean(filled)
+        assert rows(filled) == before, moment
+        untouched.append(str(moment))
+    assert replay_mismatches(filled) == []
+    record(
+        f"interrupt-import-{backend}",
+        check="Ctrl-C (SIGINT) an import of 20,000 actions at ten moments",
+        backend=backend,
+        tried=f"interrupted {len(untouched)} times: at {', '.join(untouched)} s after start",
+        held="every time: exit 130, the one line 'Interrupted; nothing was changed', rows unchanged",
     )

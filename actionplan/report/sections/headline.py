@@ -19,8 +19,10 @@ def title(ctx: ReportContext) -> Section:
     """1. Council, quarter in words, as-of day, when and from where it was made."""
     quarter = ctx.quarter
     database = ctx.data.database
-    if ctx.public or "://" not in database:
-        database = Path(database).name if "://" not in database else database.split("@")[-1]
+    if "://" not in database:
+        database = Path(database).name
+    # The public version does not say where the plan is kept.
+    source = "" if ctx.public else f"<div><dt>Database</dt><dd>{text(database)}</dd></div>"
     audience = "Public version" if ctx.public else "Internal version"
     contents = "".join(
         f'<li><a href="#{key.replace("_", "-")}">{text(heading)}</a></li>'
@@ -34,7 +36,7 @@ def title(ctx: ReportContext) -> Section:
         f'<div><dt>Figures as at</dt><dd data-figure="as_of">{day(quarter.end)}</dd></div>'
         f'<div><dt>Quarter</dt><dd data-figure="quarter">{text(quarter.label)}</dd></div>'
         f"<div><dt>Generated</dt><dd>{ctx.generated_at:%-d %b %Y %H:%M} UTC</dd></div>"
-        f"<div><dt>Database</dt><dd>{text(database)}</dd></div>"
+        f"{source}"
         f"<div><dt>Audience</dt><dd>{audience}</dd></div>"
         "</dl></header>"
         f'<nav aria-label="Contents" class="contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
