@@ -2,13 +2,14 @@
 
 `app` holds the group and what every command shares; the commands live by
 what they work on: `plan` (creating and updating actions, listing them and
-their history), `figures` (summaries), `transfer` (import, export, backup,
-migrate) and `reports`.
+their history), `records` (sources, recommendations, complaints, compliments,
+and `show` for one action), `figures` (summaries), `transfer` (import, export,
+backup, migrate) and `reports`.
 """
 
 from __future__ import annotations
 
-from . import figures, plan, reports, transfer
+from . import figures, plan, records, reports, transfer
 from .app import cli, main
 
-__all__ = ["cli", "figures", "main", "plan", "reports", "transfer"]
+__all__ = ["cli", "figures", "main", "plan", "records", "reports", "transfer"]

@@ -23,9 +23,10 @@ from .. import figures
 from ..atomic import atomic_path
 from ..errors import ActionPlanError
 from ..records import field_names
-from ..rules import EVENT_FIELDS, RULE_FIELDS
+from ..rules import EVENT_FIELDS, RULE_FIELDS, UPDATE_FIELDS
 from ..store import Store
 from .files import CSV_SUFFIXES, XLSX_SUFFIXES, neutralise
+from .rows import EDIT_COLUMNS
 
 #: Columns of the Actions sheet and the CSV export: the action record's fields
 #: first, then what actionplan works out (read back only beside a History sheet).
@@ -52,7 +53,18 @@ ACTION_COLUMNS: tuple[str, ...] = (
 )
 
 #: Columns of the History sheet: an update record's fields plus the event's place.
-HISTORY_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS[:6], *RULE_FIELDS, "reason", "note")
+#: The text fields (title, owner...) are filled on create rows and on corrections.
+HISTORY_COLUMNS: tuple[str, ...] = (
+    *EVENT_FIELDS[:6],
+    *RULE_FIELDS,
+    "reason",
+    "note",
+    *(name for name in UPDATE_FIELDS if name not in RULE_FIELDS),
+)
+
+#: The Actions sheet of a workbook: the CSV's columns, then blank ones for an
+#: edit made offline and brought back (docs/import-export.md).
+WORKBOOK_ACTION_COLUMNS: tuple[str, ...] = (*ACTION_COLUMNS, *EDIT_COLUMNS)
 
 #: Excel's last row, less the header.
 MAX_DATA_ROWS = 1_048_575
@@ -196,8 +208,13 @@ def export_xlsx(store: Store, path: Path, today: date | None = None) -> Path:
         ),
         (
             "Actions",
-            ACTION_COLUMNS,
-            _cells(action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),)),
+            WORKBOOK_ACTION_COLUMNS,
+            [
+                row + [None] * len(EDIT_COLUMNS)
+                for row in _cells(
+                    action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),)
+                )
+            ],
         ),
         (
             "History",
