@@ -98,29 +98,10 @@ class _Stored:
 
 
 def _stored_events(loader: LoaderBase, action_ids: set[str]) -> dict[str, _Stored]:
-    """Every stored event of these actions, read once."""
-    if not action_ids:
-        return {}
-    updates = schema.updates.c
-    statement = (
-        select(
-            updates.action_id,
-            schema.actions.c.recommendation_id,
-            updates.version,
-            updates.by,
-            updates.recorded_at,
-            updates.as_of,
-            updates.seq,
-            *(updates[name] for name in STATE_FIELDS),
-        )
-        .join_from(schema.updates, schema.actions, updates.action_id == schema.actions.c.id)
-        .order_by(updates.action_id, updates.version)
-    )
-    if len(action_ids) <= 500:
-        statement = statement.where(updates.action_id.in_(sorted(action_ids)))
+    """Every stored event of these actions, read once, in version order."""
     found: dict[str, _Stored] = {}
-    for event in loader.conn.execute(statement):
-        if event.action_id in action_ids:
+    if action_ids:
+        for event in loader.store.event_rows(loader.conn, action_ids, in_versions=True):
             found.setdefault(event.action_id, _Stored(event.recommendation_id)).events.append(event)
     return found
 
