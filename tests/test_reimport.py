@@ -226,3 +226,11 @@ def test_a_blank_cell_cannot_clear_a_field(plan: Store, tmp_path: Path) -> None:
     edit = _exported(plan, tmp_path).set("A1", "team", None)
     with pytest.raises(ValidationError, match="row 2, column team: is blank but the plan has"):
         import_file(plan, edit.save(), by="Importing Officer", today=TODAY)
+
+
+def test_a_note_on_a_new_row_is_named_not_lost(four: Store, tmp_path: Path) -> None:
+    edit = _exported(four, tmp_path)
+    edit.add(id="A9", recommendation_id="R1", title="New", owner="Head of Quality",
+             due=dt.datetime(2025, 9, 30), note="Agreed at the board")  # fmt: skip
+    with pytest.raises(ValidationError, match="row 6, column note: is read only for an action"):
+        import_file(four, edit.save(), by="Importing Officer", today=TODAY)

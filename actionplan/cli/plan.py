@@ -162,7 +162,7 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 
 
 @command("list")
-@click.option("--owner", default=None)
+@click.option("--owner", default=None, help="The whole owner, any case (--search finds words).")
 @click.option("--team", default=None)
 @click.option("--status", default=None)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")

@@ -24,7 +24,7 @@ from ..store import schema
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .loader import LoaderBase, Rows
-from .rows import Row
+from .rows import EDIT_COLUMNS, Row
 
 
 class Loader(LoaderBase):
@@ -60,6 +60,15 @@ class Loader(LoaderBase):
         for row, report in rows:
             values, by, recorded_at = dict(row.values), self.by, None
             origin, origin_report = row, report
+            for name in EDIT_COLUMNS:
+                if row.extras.get(name) is not None:
+                    report(
+                        name,
+                        "is read only for an action the plan already holds (an export brought "
+                        "back); record it with actionplan update once the action is imported",
+                        row.number,
+                    )
+
             create = creates.get(values["id"]) if self.history_mode else None
             if create is not None:
                 origin, origin_report = create
