@@ -230,14 +230,16 @@ def _unchanged_records_left_out(loader: LoaderBase, kind: str, table_name: str, 
     names = [name for name in field_names(kind) if name != "action_ids"]
     stored = {
         found.id: dict(found._mapping)
-        for found in loader.conn.execute(select(table).where(table.c.id.in_(sorted(ids))))
+        for found in loader.conn.execute(_of(select(table), table.c.id, ids))
+        if found.id in ids
     }
     if kind == "complaint":
         links = schema.complaint_actions
         for record in stored.values():
             record["action_ids"] = set()
-        for link in loader.conn.execute(select(links).where(links.c.complaint_id.in_(sorted(ids)))):
-            stored[link.complaint_id]["action_ids"].add(link.action_id)
+        for link in loader.conn.execute(_of(select(links), links.c.complaint_id, ids)):
+            if link.complaint_id in stored:
+                stored[link.complaint_id]["action_ids"].add(link.action_id)
         names.append("action_ids")
     kept: Rows = []
     for row, report in rows:
@@ -260,6 +262,11 @@ def _unchanged_records_left_out(loader: LoaderBase, kind: str, table_name: str, 
                     row.number,
                 )
     return kept
+
+
+def _of(statement: Any, column: Any, ids: set[str]) -> Any:
+    """Rows for these ids: named in the query when few (a database takes only so many)."""
+    return statement.where(column.in_(sorted(ids))) if len(ids) <= 500 else statement
 
 
 def _shown(value: Any) -> str:
