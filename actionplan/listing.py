@@ -56,14 +56,24 @@ def by_urgency(frame: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
     return order.drop(columns=["_overdue", "_days", "_rank"])
 
 
+#: The columns `search` looks for words in.
+SEARCHED: tuple[str, ...] = ("id", "title", "owner", "team")
+
+
 def filter_actions(
     frame: pd.DataFrame,
     owner: str | None = None,
     team: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    search: str | None = None,
 ) -> pd.DataFrame:
-    """Keep the actions matching every filter given (owner and team ignore case)."""
+    """Keep the actions matching every filter given.
+
+    Owner and team must match whole (ignoring case and surrounding spaces);
+    `search` keeps actions where every word of it appears, in any case, in the
+    id, title, owner or team (`head` finds every "Head of ..." owner).
+    """
     keep = pd.Series(True, index=frame.index)
     if owner:
         keep &= frame["owner"].fillna("").str.strip().str.lower() == owner.strip().lower()
@@ -77,6 +87,13 @@ def filter_actions(
         keep &= frame["status"] == wanted
     if overdue:
         keep &= frame["overdue"]
+    if search and search.strip():
+        text = frame[list(SEARCHED)[0]].fillna("").astype(str)
+        for column in SEARCHED[1:]:
+            text = text + "\n" + frame[column].fillna("").astype(str)
+        text = text.str.lower()
+        for word in search.lower().split():
+            keep &= text.str.contains(word, regex=False)
     return frame[keep]
 
 

@@ -159,6 +159,26 @@ def parse_quarter(
     return Quarter(year, number, first_month)
 
 
+def quarters_from(earlier: Quarter, later: Quarter) -> int:
+    """How many quarters `later` is after `earlier` (negative if before)."""
+    return (later.year - earlier.year) * 4 + later.number - earlier.number
+
+
+def shift_by_quarters(day: date, quarters: int) -> date:
+    """The same day `quarters` whole quarters (three months each) later, or earlier.
+
+    The day of the month is kept where the target month has it; a month's last
+    day stays its month's last day (31 Dec moves to 31 Mar, 30 Sep to 31 Dec),
+    and a day the target month lacks becomes its last (30 Nov to 28 Feb).
+    """
+    index = day.year * 12 + day.month - 1 + 3 * quarters
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month + 1, last)
+    return date(year, month + 1, min(day.day, last))
+
+
 def days_between(earlier: date, later: date) -> int:
     """Whole days from `earlier` to `later` (negative if reversed)."""
     return (later - earlier) // timedelta(days=1)

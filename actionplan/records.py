@@ -131,6 +131,8 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         _date_field("created_on"),
         Field("success_measure", _free_text),
         Field("evidence", _free_text),
+        _date_field("baseline_due"),
+        _date_field("completed_on"),
     ),
     "update": (
         Field("action_id", _identifier, True),
@@ -142,6 +144,13 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("reason", _free_text),
         Field("note", _free_text),
         _date_field("completed_on"),
+        Field("title", _free_text),
+        Field("owner", _free_text),
+        Field("team", _free_text),
+        Field("description", _free_text),
+        _date_field("start_on"),
+        Field("success_measure", _free_text),
+        Field("evidence", _free_text),
     ),
     "complaint": (
         Field("id", _identifier, True),

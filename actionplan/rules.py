@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +33,26 @@ STATE_FIELDS: tuple[str, ...] = (
     "success_measure",
     "evidence",
 )
+
+#: Fields an update may set by giving a new value (`completed_on` follows the
+#: status; see `plan_update`). Progress, status and due first: the order changes
+#: are shown in.
+UPDATE_FIELDS: tuple[str, ...] = (
+    "progress",
+    "status",
+    "due",
+    "title",
+    "owner",
+    "team",
+    "description",
+    "start_on",
+    "success_measure",
+    "evidence",
+)
+
+#: The reason recorded when an action is created with a due date already revised
+#: from its baseline (`creation_events`).
+BASELINE_REASON = "revised from the baseline before this action was recorded here"
 
 #: The fields the rules and the figures read (the text fields are not needed to count).
 RULE_FIELDS: tuple[str, ...] = ("status", "progress", "due", "completed_on")
@@ -81,30 +102,97 @@ def settle(state: dict[str, Any]) -> dict[str, Any]:
 def creation_values(values: dict[str, Any], today: date, row: int | None) -> dict[str, Any]:
     """Fill a new action's defaults and check its dates, as at creation.
 
+    A completion date makes a blank status `complete`; a complete action
+    without one is complete from its creation. `baseline_due` (the due date it
+    was agreed with, when `due` has since been revised) defaults to `due`.
+    `creation_events` turns the result into the action's first events.
+
     Raises:
         ValidationError: every problem, each naming its field.
     """
     values = dict(values)
-    values["status"] = values["status"] or "not_started"
+    completed_on = values.get("completed_on")
+    values["status"] = values["status"] or ("complete" if completed_on else "not_started")
     values["progress"] = values["progress"] if values["progress"] is not None else 0
-    values["created_on"] = values["created_on"] or today
+    values["created_on"] = created_on = values["created_on"] or today
+    values["baseline_due"] = values.get("baseline_due") or values["due"]
     problems: list[FieldError] = []
-    if values["created_on"] > today:
-        problems.append(
-            FieldError("created_on", f"{values['created_on'].isoformat()} is in the future", row)
-        )
+    for name in ("created_on", "completed_on"):
+        if values.get(name) is not None and values[name] > today:
+            problems.append(FieldError(name, f"{values[name].isoformat()} is in the future", row))
     if values["status"] == "complete":
         if values["progress"] not in (0, COMPLETE_PROGRESS):
             problems.append(
                 FieldError("progress", "a complete action is at 100%; leave progress blank", row)
             )
         values["progress"] = COMPLETE_PROGRESS
-        values["completed_on"] = values["created_on"]
+        values["completed_on"] = completed_on or created_on
+        if values["completed_on"] < created_on:
+            problems.append(
+                FieldError(
+                    "completed_on",
+                    f"{completed_on.isoformat()} is before the action was created "
+                    f"({created_on.isoformat()}); give created_on",
+                    row,
+                )
+            )
+    elif completed_on is not None:
+        problems.append(
+            FieldError(
+                "completed_on",
+                "only a complete action has a completion date; set status complete",
+                row,
+            )
+        )
     else:
         values["completed_on"] = None
     if problems:
         raise ValidationError(problems)
     return values
+
+
+def creation_events(
+    values: dict[str, Any], by: str, clock: Callable[[], datetime], today: date
+) -> list[tuple[Any, ...]]:
+    """A new action's events, each dated when it happened (see `creation_values`).
+
+    The first is its creation at `created_on`, with the baseline due date. When
+    `due` differs from the baseline, an update at `created_on` revises it (the
+    baseline never changes; a slipped action shows as slipped). When it was
+    completed after its creation, it is created `not_started` at 0% (nothing
+    more is known of its progress) and an update completes it at
+    `completed_on`, so every past quarter counts it as it was. The later
+    events are judged by `plan_update`, like any other update.
+
+    Args:
+        values: the result of `creation_values`.
+        by: who records the action.
+        clock: gives each event's `recorded_at`, in order.
+        today: the day nothing may be dated after.
+    """
+    initial = dict(values)
+    later: list[dict[str, Any]] = []
+    created_on = values["created_on"]
+    if values["baseline_due"] != values["due"]:
+        initial["due"] = values["baseline_due"]
+        later.append({"as_of": created_on, "due": values["due"], "reason": BASELINE_REASON})
+    if values["status"] == "complete" and values["completed_on"] != created_on:
+        initial.update(status="not_started", progress=0, completed_on=None)
+        done = values["completed_on"]
+        later.append({"as_of": done, "status": "complete", "completed_on": done})
+    events = [creation_event(initial, by, clock())]
+    state = {name: initial.get(name) for name in STATE_FIELDS}
+    state["created_on"] = created_on
+    for version, update in enumerate(later, start=2):
+        assignments, changes = plan_update(state, update, today)
+        events.append(
+            event_record(
+                values["id"], version, "update", by, clock(), update["as_of"], assignments,
+                changes, update.get("reason"),
+            )
+        )  # fmt: skip
+        state.update(assignments)
+    return events
 
 
 def plan_update(
@@ -141,7 +229,7 @@ def plan_update(
             )
         )
     assignments: dict[str, Any] = {}
-    for field in ("progress", "status", "due"):
+    for field in UPDATE_FIELDS:
         value = update.get(field)
         if value is not None and value != before[field]:
             assignments[field] = value
@@ -180,7 +268,12 @@ def plan_update(
         problems.append(FieldError("reason", "is required when the due date changes", row))
     if not assignments and not update.get("note") and not problems:
         problems.append(
-            FieldError("update", "changes nothing; give a progress, status, due date or note", row)
+            FieldError(
+                "update",
+                "changes nothing; give a new progress, status, due date, title, owner, team "
+                "or description, or a note",
+                row,
+            )
         )
     if problems:
         raise ValidationError(problems)

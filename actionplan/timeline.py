@@ -47,12 +47,19 @@ class Timeline:
     full: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def created(cls, values: dict[str, Any], event: tuple[Any, ...], seq: int, by: str) -> Timeline:
-        """A new action's timeline, holding its creation event (`rules.creation_event`)."""
+    def created(
+        cls, values: dict[str, Any], events: list[tuple[Any, ...]], seq: int, by: str
+    ) -> Timeline:
+        """A new action's timeline, holding its first events (`rules.creation_events`).
+
+        The events take the sequence numbers from `seq` up, in order.
+        """
+        first = event_values(events[0])
         timeline = cls(
-            values["id"], values["recommendation_id"], values["created_on"], values["due"]
+            values["id"], values["recommendation_id"], values["created_on"], first["due"]
         )
-        timeline.add((values["created_on"], event[4], seq, event_values(event)), by)
+        for offset, event in enumerate(events):
+            timeline.add((event[5], event[4], seq + offset, event_values(event)), by)
         return timeline
 
     def add(self, event: Event, by: str) -> None:

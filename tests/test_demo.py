@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,14 @@ from click.testing import CliRunner
 
 from actionplan.cli import cli
 from actionplan.demo import DEMO_FOLDER, load_demo
+from actionplan.demo.load import demo_shift
 from actionplan.errors import ActionPlanError, ValidationError
+from actionplan.quarters import Quarter, parse_quarter, quarter_of, shift_by_quarters
 from actionplan.store import Store
+from actionplan.store.queries import action_list, latest_quarter, summarise
 
-DEMO_QUARTERS = [
+#: The quarters the demo files promise something in every figure (as the files are dated).
+DEMO_QUARTERS_AS_WRITTEN = [
     "2023-24-Q3",
     "2023-24-Q4",
     "2024-25-Q1",
@@ -23,6 +28,22 @@ DEMO_QUARTERS = [
     "2024-25-Q4",
     "2025-26-Q1",
 ]
+#: A day on which the demo is loaded exactly as its files are dated.
+AS_WRITTEN_DAY = date(2025, 10, 15)
+
+
+def shifted_labels(today: date) -> list[str]:
+    """The demo's promised quarters as `load_demo` dates them on `today`."""
+    found = []
+    for label in DEMO_QUARTERS_AS_WRITTEN:
+        quarter: Quarter = parse_quarter(label)
+        start = shift_by_quarters(quarter.start, demo_shift(today))
+        found.append(quarter_of(start).label)
+    return found
+
+
+#: The same quarters, as `init --demo` dates them today.
+DEMO_QUARTERS = shifted_labels(date.today())
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +158,53 @@ def test_init_demo_refuses_a_database_that_holds_a_plan(demo_db: Path) -> None:
     assert result.exit_code == 1
     assert "already holds an action plan" in result.stderr
     assert demo_db.read_bytes() == before
+
+
+def test_init_demo_is_dated_so_its_last_quarter_has_just_ended(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    result = CliRunner().invoke(cli, ["--db", db, "init", "--demo"])
+    assert result.exit_code == 0, result.output
+    previous = quarter_of(date.today()).previous().label
+    assert result.stdout.strip().endswith(f"its last quarter is {previous}")
+    store = Store(db)
+    assert latest_quarter(store).label == previous
+    assert store.data_quarters()[-1].label == previous
+    today = action_list(store)
+    rags = [row["rag"] for row in today]
+    assert rags.count("red") < len(rags) / 2, rags  # as it stands today, not all red
+    store.close()
+
+
+def test_the_demo_as_written_is_the_files_dates(tmp_path: Path) -> None:
+    store = Store(tmp_path / "demo.db")
+    load_demo(store, today=AS_WRITTEN_DAY)
+    actions = store.current_actions().set_index("id")
+    assert actions.loc["ACT-001", "created_on"].date() == date(2023, 6, 12)
+    assert store.data_quarters()[-1].label == "2025-26-Q2"
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 1, 20), date(2026, 4, 1), date(2026, 8, 31), date(2028, 5, 2)],
+    ids=["one-quarter", "two-quarters", "three-quarters", "leap-year"],
+)
+def test_the_demo_keeps_its_stories_on_any_day(tmp_path: Path, today: date) -> None:
+    store = Store(tmp_path / "demo.db")
+    load_demo(store, today=today)
+    for label in shifted_labels(today):
+        by_rag = summarise(store, label, today=today)["actions"]["by_rag"]
+        assert sum(1 for count in by_rag.values() if count > 0) >= 4, (label, by_rag)
+    assert latest_quarter(store, today) == quarter_of(today).previous()
+    store.close()
+
+
+def test_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
+    def plan(name: str) -> list:
+        store = Store(tmp_path / name)
+        load_demo(store, today=date(2027, 2, 14))
+        events = store.table("updates").drop(columns=["seq", "recorded_at"])
+        store.close()
+        return events.astype(str).values.tolist()
+
+    assert plan("one.db") == plan("two.db")

@@ -8,6 +8,7 @@ import pytest
 
 from actionplan.errors import StaleVersionError, ValidationError
 from actionplan.history import state_at
+from actionplan.rules import BASELINE_REASON
 from actionplan.store import Store
 from actionplan.store.queries import summarise
 
@@ -190,3 +191,66 @@ def test_complete_action_cannot_drop_below_100_without_reopening(plan: Store) ->
     with pytest.raises(ValidationError) as caught:
         update(plan, "A1", "2024-07-01", progress=50)
     assert "progress" in caught.value.by_field()
+
+
+def test_an_action_added_as_already_complete_is_completed_on_its_own_date(plan: Store) -> None:
+    add_action(plan, "A1", "2024-09-30", "2024-04-01", status="complete", completed_on="2024-10-15")
+    created, completed = plan.history("A1")
+    assert (created["as_of"], created["changes"]["status"]["new"]) == ("2024-04-01", "not_started")
+    assert completed["as_of"] == "2024-10-15"
+    assert completed["changes"]["completed_on"] == {"old": None, "new": "2024-10-15"}
+    assert state_on(plan, "A1", "2024-09-30")["status"] == "not_started"
+    late = summarise(plan, "2024-25-Q3")["actions"]
+    assert (late["completed_in_quarter"], late["on_time_rate"]) == (1, 0.0)
+
+
+def test_a_completion_date_alone_means_complete(plan: Store) -> None:
+    add_action(plan, "A1", "2024-09-30", "2024-04-01", completed_on="2024-09-01")
+    assert plan.get_action("A1")["status"] == "complete"
+    assert summarise(plan, "2024-25-Q2")["actions"]["on_time_rate"] == 1.0
+
+
+def test_a_baseline_due_date_makes_the_action_slipped_from_the_start(plan: Store) -> None:
+    add_action(plan, "A1", "2025-06-30", "2024-04-01", baseline_due="2025-03-31")
+    created, revised = plan.history("A1")
+    assert created["changes"]["due"]["new"] == "2025-03-31"
+    assert revised["as_of"] == "2024-04-01"
+    assert revised["changes"] == {"due": {"old": "2025-03-31", "new": "2025-06-30"}}
+    assert revised["reason"] == BASELINE_REASON
+    current = plan.get_action("A1")
+    assert (current["baseline_due"], current["due"]) == (date(2025, 3, 31), date(2025, 6, 30))
+    assert summarise(plan, "2024-25-Q1")["actions"]["slipped"] == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"status": "on_track", "completed_on": "2024-09-01"}, "only a complete action has"),
+        ({"status": "complete", "completed_on": "2024-03-01"}, "is before the action was created"),
+        ({"status": "complete", "completed_on": "2099-01-01"}, "2099-01-01 is in the future"),
+    ],
+)
+def test_a_completion_date_must_fit_the_action(plan: Store, fields: dict, expected: str) -> None:
+    with pytest.raises(ValidationError, match=f"completed_on: .*{expected}"):
+        add_action(plan, "A1", "2024-09-30", "2024-04-01", **fields)
+    assert plan.table("actions").empty
+
+
+def test_a_correction_of_title_owner_team_or_description_is_an_event(plan: Store) -> None:
+    add_action(plan, "A1", "2025-03-31", "2024-04-01", team="Assessment")
+    update(plan, "A1", "2024-06-01", owner="Head of Commissioning", title="Action A1, corrected")
+    update(plan, "A1", "2024-07-01", team="Commissioning", description="Now with a description")
+    assert state_on(plan, "A1", "2024-05-31")["owner"] == "Head of Assessment"
+    assert state_on(plan, "A1", "2024-06-30")["owner"] == "Head of Commissioning"
+    current = plan.get_action("A1")
+    assert (current["title"], current["team"], current["version"]) == (
+        "Action A1, corrected",
+        "Commissioning",
+        3,
+    )
+    assert plan.history("A1")[1]["changes"] == {
+        "title": {"old": "Action A1", "new": "Action A1, corrected"},
+        "owner": {"old": "Head of Assessment", "new": "Head of Commissioning"},
+    }
+    with pytest.raises(ValidationError, match="changes nothing"):
+        update(plan, "A1", "2024-08-01", owner="Head of Commissioning")

@@ -361,12 +361,10 @@ def test_full_width_formula_characters_are_neutralised_in_exports(
     assert code == 0, err
     one_action.record_update({"action_id": "A1", "by": "x", "note": "＋cmd"})
     run(one_action.url, "export", str(tmp_path / "plan.xlsx"))
-    notes = [
-        row[-1]
-        for row in openpyxl.load_workbook(tmp_path / "plan.xlsx")["History"].iter_rows(
-            values_only=True
-        )
-    ]
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["History"]
+    history = list(sheet.iter_rows(values_only=True))
+    at = history[0].index("note")
+    notes = [row[at] for row in history[1:]]
     assert "'＝1+1" in notes and "'＋cmd" in notes
 
 

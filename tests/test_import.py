@@ -586,7 +586,10 @@ def test_history_sheet_rebuilds_creation_and_updates(plan: Store, tmp_path: Path
 @pytest.mark.parametrize(
     ("history_rows", "expected"),
     [
-        pytest.param([], "sheet Actions, row 2, column id: has no create row", id="no-create-row"),
+        pytest.param(
+            [], "sheet Actions, row 2, column id: has no create row on the History sheet (a row "
+            "added by hand leaves version blank)", id="no-create-row",
+        ),
         pytest.param(
             [["A6", 1, "create", "Officer", None, "2024-05-01", "not_started", 0, "2024-12-31", None, None]],
             "sheet History, row 3, column action_id: a create row needs action 'A6'",
@@ -608,8 +611,13 @@ def test_history_sheet_problems_are_named(
     plan: Store, tmp_path: Path, history_rows: list, expected: str
 ) -> None:
     create = ["A5", 1, "create", "Officer", dt.datetime(2024, 5, 1, 9), "2024-05-01", "not_started", 0, "2024-12-31", None, None]  # fmt: skip
-    rows = [HISTORY_HEADER] + ([] if expected.endswith("no create row") else [create])
-    path = _workbook(tmp_path, {"Actions": ACTIONS_SHEET, "History": rows + history_rows})
+    no_create = "no create row" in expected
+    rows = [HISTORY_HEADER] + ([] if no_create else [create])
+    # An exported row carries its version; only a row added by hand leaves it blank.
+    actions = (
+        [ACTIONS_SHEET[0] + ["version"], ACTIONS_SHEET[1] + [1]] if no_create else ACTIONS_SHEET
+    )
+    path = _workbook(tmp_path, {"Actions": actions, "History": rows + history_rows})
     before = snapshot(plan)
     with pytest.raises(ValidationError) as caught:
         import_file(plan, path, today=TODAY)

@@ -8,7 +8,13 @@ import pytest
 
 from actionplan.dates import parse_date
 from actionplan.errors import FieldError
-from actionplan.quarters import Quarter, parse_quarter, quarter_of, quarters_between
+from actionplan.quarters import (
+    Quarter,
+    parse_quarter,
+    quarter_of,
+    quarters_between,
+    shift_by_quarters,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +97,23 @@ def test_us_impossible_and_unknown_dates_are_refused(text: str) -> None:
 def test_blank_date_is_none() -> None:
     assert parse_date("  ") is None
     assert parse_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "quarters", "expected"),
+    [
+        ("2024-05-14", 1, "2024-08-14"),
+        ("2024-12-31", 1, "2025-03-31"),  # a month's end stays a month's end
+        ("2024-09-30", 1, "2024-12-31"),
+        ("2024-11-30", 1, "2025-02-28"),
+        ("2023-11-30", 1, "2024-02-29"),
+        ("2024-11-29", 1, "2025-02-28"),  # a day February lacks becomes its last
+        ("2024-02-29", 4, "2025-02-28"),
+        ("2025-02-28", -4, "2024-02-29"),
+        ("2024-04-01", -6, "2022-10-01"),
+        ("2024-04-01", 0, "2024-04-01"),
+    ],
+)
+def test_shift_by_quarters_keeps_the_day_of_the_quarter(day: str, quarters: int, expected: str):
+    shifted = shift_by_quarters(date.fromisoformat(day), quarters)
+    assert shifted == date.fromisoformat(expected)

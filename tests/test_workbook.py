@@ -395,6 +395,11 @@ def test_find_actions_is_pure_over_the_frame(workbook: Workbook) -> None:
     assert list(found["id"]) == ["A1", "A2", "A4"]
 
 
+def test_search_finds_words_in_owners_as_list_search_does(workbook: Workbook) -> None:
+    found = find_actions(workbook.frame, Filters(search="SAFEGUARDING lead"), TODAY)
+    assert list(found["id"]) == ["A2"]
+
+
 def test_next_id_follows_the_commonest_pattern() -> None:
     assert next_id(["A-009", "A-010", "X1"]) == "A-011"
     assert next_id([]) == ""

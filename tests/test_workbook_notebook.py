@@ -239,3 +239,38 @@ def test_officer_records_an_update_in_a_real_browser(
     finally:
         store.close()
     assert (tmp_path / "workbook.png").stat().st_size > 0
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def test_search_finds_head_of_owners_at_every_width(
+    voila_url: str, workbook_db: Path, tmp_path: Path
+) -> None:
+    """The workbook's search is `list --search`: "head" finds every "Head of ..." owner."""
+    from playwright.sync_api import sync_playwright
+
+    from actionplan.store.queries import action_list
+
+    expected = {row["id"] for row in action_list(Store(workbook_db), search="head")}
+    assert expected
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in (390, 1024, 1440):
+                page = browser.new_page(viewport={"width": width, "height": 1100}, locale="en-GB")
+                page.set_default_timeout(WIDGET_WAIT_MS)
+                page.goto(voila_url)
+                page.locator(".ap-open").first.wait_for()
+                search = page.locator(".ap-filter-search input")
+                assert "owner" in (search.get_attribute("placeholder") or "")
+                search.fill("head")
+                search.press("Enter")
+                page.wait_for_function(
+                    "n => document.querySelectorAll('.ap-open').length === n", arg=len(expected)
+                )
+                shown = {text.strip() for text in page.locator(".ap-open").all_inner_texts()}
+                assert shown == expected
+                page.screenshot(path=str(tmp_path / f"search-{width}.png"))
+                page.close()
+        finally:
+            browser.close()

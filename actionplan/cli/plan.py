@@ -10,7 +10,11 @@ from .app import BY_HELP, QUARTER_HELP, command, open_plan, plan_store, print_js
 
 
 @command("init")
-@click.option("--demo", is_flag=True, help="Load the fictional demo plan from data/demo.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the fictional demo plan from data/demo, dated so its last quarter just ended.",
+)
 @click.option("--council", default=None, help="Council name shown on reports.")
 @click.option(
     "--first-month",
@@ -23,13 +27,18 @@ def init(ctx: click.Context, demo: bool, council: str | None, first_month: int |
     """Create the database (with the demo plan)."""
 
     store = plan_store(ctx)
-    if demo:
-        from ..demo import load_demo
-
-        load_demo(store, council=council, first_month=first_month)
-    else:
+    if not demo:
         store.initialise(council=council, first_month=first_month)
-    click.echo(f"Created {store.display_name}" + (" with the demo plan" if demo else ""))
+        click.echo(f"Created {store.display_name}")
+        return
+    from ..demo import load_demo
+    from ..store.queries import latest_quarter
+
+    load_demo(store, council=council, first_month=first_month)
+    click.echo(
+        f"Created {store.display_name} with the demo plan, dated to today: "
+        f"its last quarter is {latest_quarter(store).label}"
+    )
 
 
 @command("add-action")
@@ -39,9 +48,21 @@ def init(ctx: click.Context, demo: bool, council: str | None, first_month: int |
 @click.option("--owner", required=True)
 @click.option("--due", required=True, help="Due date, 2025-03-31 or 31/03/2025.")
 @click.option("--team", default=None)
+@click.option("--description", default=None)
+@click.option("--start-on", default=None, help="When work starts.")
 @click.option("--status", default=None)
 @click.option("--progress", default=None, help="0 to 100.")
 @click.option("--created-on", default=None, help="Default today.")
+@click.option(
+    "--baseline-due",
+    default=None,
+    help="The due date first agreed, when --due is a revision of it (default --due).",
+)
+@click.option(
+    "--completed-on",
+    default=None,
+    help="When an action already done was completed (it is recorded complete from then).",
+)
 @click.option("--by", default=None, help=BY_HELP)
 @click.pass_context
 def add_action(
@@ -74,6 +95,10 @@ def add_action(
 @click.option("--reason", default=None, help="Why the due date changed.")
 @click.option("--note", default=None)
 @click.option("--completed-on", default=None, help="When it was completed (default --as-of).")
+@click.option("--title", default=None, help="A corrected title.")
+@click.option("--owner", default=None, help="A new owner (the action is handed over).")
+@click.option("--team", default=None, help="A new team.")
+@click.option("--description", default=None, help="A corrected description.")
 @click.option("--as-of", default=None, help="The date this update describes (default today).")
 @click.option("--by", default=None, help=BY_HELP)
 @click.option(
@@ -86,7 +111,11 @@ def add_action(
 def update_action(
     ctx: click.Context, action_id: str, expect_version: int | None, by: str | None, **fields: Any
 ) -> None:
-    """Record progress, status, a new due date or a note on an action."""
+    """Record progress, status, a new due date, a correction or a note on an action.
+
+    Every change, a corrected title or a new owner too, is a dated event in the
+    action's history.
+    """
     from ..identity import default_user
 
     store = open_plan(ctx)
@@ -133,10 +162,13 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 
 
 @command("list")
-@click.option("--owner", default=None)
+@click.option("--owner", default=None, help="The whole owner, any case (--search finds words).")
 @click.option("--team", default=None)
 @click.option("--status", default=None)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
+@click.option(
+    "--search", default=None, help="Words to find in the id, title, owner or team (any case)."
+)
 @click.option(
     "--quarter", default=None, help="As the plan stood at this quarter's end: " + QUARTER_HELP
 )

@@ -16,19 +16,55 @@ from .app import BY_HELP, command, open_plan, plan_store
     "(an .xlsx without --kind takes every sheet named after a kind).",
 )
 @click.option("--by", default=None, help=BY_HELP)
+@click.option(
+    "--map",
+    "map_file",
+    default=None,
+    help="A mapping file (TOML) saying how your own tracker's columns and words read.",
+)
+@click.option("--sheet", default=None, help="The sheet of the tracker to read (with --map).")
+@click.option(
+    "--suggest-map",
+    is_flag=True,
+    help="Write a first mapping for FILE (to --map, default FILE.map.toml) instead of importing.",
+)
 @click.pass_context
-def import_command(ctx: click.Context, file: str, kind: str | None, by: str | None) -> None:
-    """Import a CSV or .xlsx file: all of it, or nothing."""
+def import_command(
+    ctx: click.Context,
+    file: str,
+    kind: str | None,
+    by: str | None,
+    map_file: str | None,
+    sheet: str | None,
+    suggest_map: bool,
+) -> None:
+    """Import a CSV or .xlsx file (or your own tracker, with --map): all of it, or nothing."""
     from ..identity import default_user
     from ..records import KIND_NAMES
     from ..spreadsheets import import_file
-    from ..spreadsheets.importer import KindNeededError
     from ..vocab import counted
 
-    try:
-        counts = import_file(open_plan(ctx), file, kind=kind, by=by or default_user())
-    except KindNeededError as error:
-        raise click.UsageError(str(error)) from None
+    if (map_file or suggest_map or sheet) and kind:
+        raise click.UsageError("--kind is for actionplan's own files; a tracker uses --map")
+    if sheet and not (map_file or suggest_map):
+        raise click.UsageError("--sheet picks the sheet of a tracker read with --map")
+    if suggest_map:
+        from ..spreadsheets.suggest import write_suggestion
+
+        written = write_suggestion(file, map_file, sheet)
+        click.echo(f"Wrote {written}: check the lines marked CHECK, then import with --map")
+        return
+    if map_file:
+        from ..spreadsheets.mapped import import_mapped
+
+        counts = import_mapped(open_plan(ctx), file, map_file, sheet=sheet, by=by or default_user())
+    else:
+        from ..spreadsheets.importer import KindNeededError
+
+        try:
+            counts = import_file(open_plan(ctx), file, kind=kind, by=by or default_user())
+        except KindNeededError as error:
+            raise click.UsageError(str(error)) from None
     click.echo("Imported " + ", ".join(counted(n, KIND_NAMES[name]) for name, n in counts.items()))
 
 

@@ -24,9 +24,19 @@ from .stories import Plan, Row, draw_history
 
 COUNCIL_NAME = "Westbury Council"
 
+#: Optional fields the generator never draws: an action's revised baseline and
+#: completion date (its history says them), and an update's corrections of text.
+_NOT_DRAWN: dict[str, tuple[str, ...]] = {
+    "action": ("baseline_due", "completed_on"),
+    "update": ("title", "owner", "team", "description", "start_on", "success_measure", "evidence"),
+}
+
 #: The CSV files written, with their columns (SPEC section 2 field names).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    f"{plural}.csv": field_names(kind) for plural, kind in KIND_NAMES.items()
+    f"{plural}.csv": tuple(
+        name for name in field_names(kind) if name not in _NOT_DRAWN.get(kind, ())
+    )
+    for plural, kind in KIND_NAMES.items()
 }
 
 #: Scales and their default number of councils (`demo` is the hand-written one).

@@ -1,6 +1,6 @@
 """An import's actions and updates, judged exactly as the CLI would judge them one at a time.
 
-Actions are created with `rules.creation_values` and `rules.creation_event`,
+Actions are created with `rules.creation_values` and `rules.creation_events`,
 as `add-action` creates them. Each update is judged by `rules.plan_update`
 against its action's `Timeline` at the update's `as_of` (the events stored
 and the rows before it), as `Store.record_update` would judge it; each
@@ -10,7 +10,8 @@ function a single save uses.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -18,12 +19,12 @@ from sqlalchemy import select
 from ..dates import as_date
 from ..errors import ValidationError
 from ..records import as_plain
-from ..rules import creation_event, creation_values, event_record, plan_update
+from ..rules import STATE_FIELDS, creation_events, creation_values, event_record, plan_update
 from ..store import schema
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .loader import LoaderBase, Rows
-from .rows import Row
+from .rows import EDIT_COLUMNS, Row
 
 
 class Loader(LoaderBase):
@@ -48,28 +49,47 @@ class Loader(LoaderBase):
         return creates
 
     def check_action(self, rows: Rows, creates: dict[str, tuple[Row, Any]]) -> None:
-        """New actions, created as `add-action` creates them (or from their create rows)."""
+        """New actions, created as `add-action` creates them (or from their create rows).
+
+        Beside a History sheet, an action comes from its create row; a row with
+        no create row and a blank `version` is one added to the export by hand,
+        created as any imported action is.
+        """
         self.counts.setdefault("action", 0)
-        if not self.history_mode and rows and not self.by:
-            rows[0][1]("by", "is required: say who is importing these actions (--by)", None)
-            return
         self.action_sheet = rows
         for row, report in rows:
             values, by, recorded_at = dict(row.values), self.by, None
             origin, origin_report = row, report
-            if self.history_mode:
-                create = creates.get(values["id"])
-                if create is None:
-                    report("id", "has no create row on the History sheet", row.number)
-                    self.failed_actions.add(values["id"])
-                    continue
+            for name in EDIT_COLUMNS:
+                if row.extras.get(name) is not None:
+                    report(
+                        name,
+                        "is read only for an action the plan already holds (an export brought "
+                        "back); record it with actionplan update once the action is imported",
+                        row.number,
+                    )
+
+            create = creates.get(values["id"]) if self.history_mode else None
+            if create is not None:
                 origin, origin_report = create
-                for name in ("status", "progress", "due"):
-                    values[name] = origin.values[name]
-                values["created_on"] = origin.values["as_of"]
+                _from_create_row(values, origin)
                 by, recorded_at = origin.values["by"], origin.extras["recorded_at"]
+            elif self.history_mode and row.extras.get("version") is not None:
+                report(
+                    "id",
+                    "has no create row on the History sheet (a row added by hand leaves "
+                    "version blank)",
+                    row.number,
+                )
+                self.failed_actions.add(values["id"])
+                continue
+            if not by:
+                report("by", "is required: say who is importing these actions (--by)", None)
+                return
             try:
                 values = creation_values(values, self.today, origin.number)
+                clock = self._clock if recorded_at is None else _always(recorded_at)
+                events = creation_events(values, by, clock, self.today)
             except ValidationError as error:
                 self._adopt(error, origin.number, origin_report)
                 self.failed_actions.add(values["id"])
@@ -87,10 +107,9 @@ class Loader(LoaderBase):
             ):
                 self.failed_actions.add(values["id"])
                 continue
-            event = creation_event(values, by, recorded_at or self._clock())
-            self.seq += 1
-            self.events.append(event)
-            self.timelines[values["id"]] = Timeline.created(values, event, self.seq, by)
+            self.events.extend(events)
+            self.timelines[values["id"]] = Timeline.created(values, events, self.seq + 1, by)
+            self.seq += len(events)
             self.created.append(values["id"])
             self._count("action")
         on_sheet = {row.values["id"] for row, _ in rows}
@@ -229,13 +248,9 @@ class Loader(LoaderBase):
                 continue
             checks = [
                 (name, row.values[name])
-                for name in ("status", "progress", "due", "created_on")
+                for name in _CHECKED_FIELDS
                 if row.values[name] is not None
-            ]
-            checks += [
-                (name, row.extras[name])
-                for name in ("baseline_due", "completed_on")
-                if name in row.extras and (name == "completed_on" or row.extras[name] is not None)
+                or (name == "completed_on" and name in self.action_columns)
             ]
             for name, given in checks:
                 if given != final[name]:
@@ -245,6 +260,32 @@ class Loader(LoaderBase):
                         "record a change as a new row on the History sheet",
                         row.number,
                     )
+
+
+#: Fields of an exported Actions sheet that must agree with its History sheet.
+_CHECKED_FIELDS: tuple[str, ...] = (*STATE_FIELDS, "created_on", "baseline_due")
+
+
+def _from_create_row(values: dict[str, Any], create: Row) -> None:
+    """An action's values at creation, from its History create row (in place).
+
+    Status, progress and due are the create row's; text fields it carries
+    (an export writes them) are too, since the Actions sheet shows them as they
+    stand after any correction. Completion and baseline come from the history,
+    and are checked against the Actions sheet afterwards.
+    """
+    for name in ("status", "progress", "due"):
+        values[name] = create.values[name]
+    for name in STATE_FIELDS:
+        if create.values.get(name) is not None:
+            values[name] = create.values[name]
+    values["created_on"] = create.values["as_of"]
+    values["completed_on"] = values["baseline_due"] = None
+
+
+def _always(recorded_at: datetime) -> Callable[[], datetime]:
+    """The clock of an exported create row: the time it was recorded."""
+    return lambda: recorded_at
 
 
 def _shown(value: Any) -> str:

@@ -24,10 +24,11 @@ from .. import figures
 from ..atomic import atomic_path, writable_file
 from ..errors import ActionPlanError
 from ..records import field_names
-from ..rules import EVENT_FIELDS, RULE_FIELDS
+from ..rules import EVENT_FIELDS, RULE_FIELDS, UPDATE_FIELDS
 from ..store import Store
 from ..vocab import counted
 from .files import CSV_SUFFIXES, XLSX_SUFFIXES, neutralise
+from .rows import EDIT_COLUMNS
 
 #: Columns of the Actions sheet and the CSV export: the action record's fields
 #: first, then what actionplan works out (read back only beside a History sheet).
@@ -54,7 +55,18 @@ ACTION_COLUMNS: tuple[str, ...] = (
 )
 
 #: Columns of the History sheet: an update record's fields plus the event's place.
-HISTORY_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS[:6], *RULE_FIELDS, "reason", "note")
+#: The text fields (title, owner...) are filled on create rows and on corrections.
+HISTORY_COLUMNS: tuple[str, ...] = (
+    *EVENT_FIELDS[:6],
+    *RULE_FIELDS,
+    "reason",
+    "note",
+    *(name for name in UPDATE_FIELDS if name not in RULE_FIELDS),
+)
+
+#: The Actions sheet of a workbook: the CSV's columns, then blank ones for an
+#: edit made offline and brought back (docs/import-export.md).
+WORKBOOK_ACTION_COLUMNS: tuple[str, ...] = (*ACTION_COLUMNS, *EDIT_COLUMNS)
 
 #: Told, in one line, of anything the export had to change (text cut to fit Excel).
 Warning = Callable[[str], None]
@@ -220,8 +232,13 @@ def export_xlsx(
         ),
         (
             "Actions",
-            ACTION_COLUMNS,
-            _cells(action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),)),
+            WORKBOOK_ACTION_COLUMNS,
+            [
+                row + [None] * len(EDIT_COLUMNS)
+                for row in _cells(
+                    action_rows(store, today), (ACTION_COLUMNS.index("last_updated"),)
+                )
+            ],
         ),
         (
             "History",

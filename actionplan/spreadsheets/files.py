@@ -85,12 +85,15 @@ class Sheet:
         rows: `(excel_row_number, cells)` for every row that is not blank.
         percent_cells: `(row, column index)` of the cells Excel formats as a
             percentage, so a `0.45` shown as `45%` is read as 45.
+        header_row: the Excel row number of the header (a mapping may pick another
+            row as the header: `spreadsheets.mapping`).
     """
 
     name: str | None
     header: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    header_row: int = 1
 
 
 def check_path(path: Path) -> None:
@@ -168,7 +171,7 @@ def _sheet(name: str | None, records: list[list[Any]], percent: set[tuple[int, i
         for number, cells in enumerate(records[header_index + 1 :], start=header_index + 2)
         if not _blank_row(cells)
     ]
-    return Sheet(name, header, rows, percent)
+    return Sheet(name, header, rows, percent, header_index + 1)
 
 
 def _blank_row(cells: list[Any]) -> bool:
@@ -183,13 +186,17 @@ def _percent_format(cell: Any) -> bool:
     return "%" in number_format and isinstance(cell.value, int | float)
 
 
-def open_workbook(path: Path) -> Any:
-    """Open an .xlsx workbook read-only, refusing a damaged one with one line."""
+def open_workbook(path: Path, read_only: bool = True) -> Any:
+    """Open an .xlsx workbook, refusing a damaged one with one line.
+
+    Read-only is quick and light; a mapped import of a council's own tracker
+    opens it fully instead, to see its merged cells.
+    """
     from openpyxl import load_workbook
 
     check_path(path)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ActionPlanError(
@@ -207,7 +214,8 @@ def read_worksheet(path: Path, worksheet: Any, name: str | None) -> Sheet:
     percent: set[tuple[int, int]] = set()
     try:
         # Some programs write a wrong size into the sheet; read every row there is.
-        worksheet.reset_dimensions()
+        if hasattr(worksheet, "reset_dimensions"):  # only a read-only sheet has it
+            worksheet.reset_dimensions()
         for row_index, cells in enumerate(worksheet.iter_rows(), start=1):
             values = []
             for column_index, cell in enumerate(cells):

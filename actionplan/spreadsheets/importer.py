@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from ..errors import ActionPlanError, ValidationError
+from ..errors import ActionPlanError, FieldError, ValidationError
 from ..records import KIND_NAMES
 from ..store import Store
 from ..store.bulk import paused_garbage_collection
@@ -34,6 +34,7 @@ from .files import (
     read_csv,
     read_worksheet,
 )
+from .reimport import bring_back
 from .rows import DERIVED_ACTION_COLUMNS, HISTORY_COLUMNS, header_key, read_rows
 
 #: Record kinds in the order their references need them.
@@ -82,6 +83,11 @@ class Part:
     kind: str
     sheet: Sheet
     is_history: bool = False
+    #: How messages name each field's column, when the file's headings are not
+    #: the field names (a mapped tracker: `mapping`).
+    headings: dict[str, str] | None = None
+    #: Messages name no row (a record made from a mapping file's settings).
+    rowless: bool = False
 
 
 def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
@@ -185,10 +191,12 @@ def import_parts(
     parts: list[Part],
     by: str | None = None,
     today: date | None = None,
+    problems: list[FieldError] | None = None,
 ) -> dict[str, int]:
     """Check and write several parts in one transaction (`conn`), in dependency order.
 
-    Nothing is written unless every row of every part passes.
+    Nothing is written unless every row of every part passes, and there are no
+    `problems` found before (a mapped tracker's).
 
     Raises:
         ValidationError: every problem found, each naming sheet, row and column.
@@ -196,6 +204,7 @@ def import_parts(
     if not any(part.sheet.rows for part in parts):
         raise ActionPlanError("nothing to import: the file has no rows below its header")
     loader = Loader(store, conn, by, today or date.today())
+    loader.problems.extend(problems or [])
     parts = sorted(parts, key=lambda part: DEPENDENCY_ORDER.index(part.kind))
     loader.history_mode = any(
         part.is_history and "kind" in {header_key(h) for h in part.sheet.header} for part in parts
@@ -203,8 +212,10 @@ def import_parts(
     rows: dict[str, list] = {}
     unread: list[tuple] = []
     for part in parts:
-        report = loader.reporter(part.sheet.name)
+        report = loader.reporter(part.sheet.name, part.headings, part.rowless)
         extra: tuple[str, ...] = ()
+        if part.kind == "action":
+            loader.action_columns = {header_key(h) for h in part.sheet.header}
         if part.kind == "action" and loader.history_mode:
             extra = DERIVED_ACTION_COLUMNS
         elif part.is_history:
@@ -214,6 +225,8 @@ def import_parts(
         read = read_rows(part.kind, part.sheet, report, extra, loader.now, failed, broken)
         rows[part.kind] = [(row, report) for row in read or []]
         unread.extend((part.kind, row, report) for row in broken)
+    if loader.history_mode:
+        bring_back(loader, rows)
     creates = loader.collect_creations(rows.get("update", []))
     for kind in DEPENDENCY_ORDER:
         if kind == "action" and ("action" in rows or creates):

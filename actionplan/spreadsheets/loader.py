@@ -75,15 +75,25 @@ class LoaderBase:
         self.new_rows: dict[str, dict[str, Any]] = {}
         self.current_updates: list[tuple] = []
         self.action_sheet: list[tuple[Row, Any]] = []
+        #: The fields the Actions sheet has columns for.
+        self.action_columns: set[str] = set()
         self.noted: dict[tuple, str] = {}
 
     # -- helpers -----------------------------------------------------------
 
-    def reporter(self, label: str | None) -> Callable[[str, str, int | None], None]:
-        """A function that records a problem in the sheet called `label`."""
+    def reporter(
+        self, label: str | None, headings: dict[str, str] | None = None, rowless: bool = False
+    ) -> Callable[[str, str, int | None], None]:
+        """A function that records a problem in the sheet called `label`.
+
+        `headings` names each field's column as the file heads it; `rowless`
+        drops the row (for records made from settings rather than rows).
+        """
 
         def report(column: str, message: str, row: int | None) -> None:
-            self.problems.append(CellError(column, message, row, label))
+            if headings:
+                column = headings.get(column, column)
+            self.problems.append(CellError(column, message, None if rowless else row, label))
 
         return report
 

@@ -23,14 +23,12 @@ from ..vocab import with_article
 from .files import Sheet, unneutralise
 
 #: Columns an export adds to the Actions sheet, worked out from the history.
-DERIVED_ACTION_COLUMNS: tuple[str, ...] = (
-    "baseline_due",
-    "completed_on",
-    "rag",
-    "version",
-    "last_updated",
-    "last_updated_by",
-)
+WORKED_OUT_COLUMNS: tuple[str, ...] = ("rag", "version", "last_updated", "last_updated_by")
+#: Blank columns an export adds to the Actions sheet, for an edit made offline
+#: (read when the workbook comes back into its plan: `spreadsheets.reimport`).
+EDIT_COLUMNS: tuple[str, ...] = ("as_of", "reason", "note")
+#: Every column an exported Actions sheet has beyond the action record's fields.
+DERIVED_ACTION_COLUMNS: tuple[str, ...] = (*WORKED_OUT_COLUMNS, *EDIT_COLUMNS)
 #: Columns of an export's History sheet beyond the update record's fields.
 HISTORY_COLUMNS: tuple[str, ...] = ("kind", "version", "recorded_at")
 
@@ -126,7 +124,8 @@ def _clean_value(spec: Any, value: Any) -> tuple[bool, Any]:
         return False, str(error)
 
 
-def _percent_value(value: Any) -> Any:
+def percent_value(value: Any) -> Any:
+    """A cell Excel shows as a percentage (0.45 shown as 45%) as the number shown."""
     scaled = float(value) * 100
     return round(scaled) if abs(scaled - round(scaled)) < 1e-9 else scaled
 
@@ -190,7 +189,7 @@ def read_rows(
                     report(column_letter(index), "has a value but no heading", number)
         if percent and (number, progress_at) in percent:
             cells = list(cells)
-            cells[progress_at] = _percent_value(cells[progress_at])
+            cells[progress_at] = percent_value(cells[progress_at])
         values, problems = cleaner.clean(cells)
         extras: dict[str, Any] = {}
         ok = True
@@ -230,7 +229,9 @@ def _columns(
             good = False
         elif name in fields or name in extra_columns:
             columns[index] = name
-        elif name in DERIVED_ACTION_COLUMNS + HISTORY_COLUMNS:
+        elif name in WORKED_OUT_COLUMNS + HISTORY_COLUMNS or (
+            kind == "action" and name in EDIT_COLUMNS
+        ):
             report(
                 name,
                 "is worked out by actionplan and only read back from an exported workbook "
@@ -277,11 +278,37 @@ def _read_extras(
                     report("recorded_at", "is in the future", number)
                     ok = False
     elif kind == "action":
-        for name in ("baseline_due", "completed_on"):
-            if name in extras:
-                try:
-                    extras[name] = parse_date(extras[name], name, number)
-                except FieldError as error:
-                    report(name, error.message, number)
-                    ok = False
+        for name, parse in _ACTION_EXTRAS.items():
+            value = extras.get(name)
+            if is_blank(value):
+                extras[name] = None
+                continue
+            try:
+                extras[name] = parse(value, name, number)
+            except FieldError as error:
+                report(name, error.message, number)
+                ok = False
+            except ValueError as error:
+                report(name, str(error), number)
+                ok = False
     return ok
+
+
+def _version(value: Any, name: str, number: int) -> int:
+    if isinstance(value, bool) or not str(value).strip().removesuffix(".0").isdigit():
+        raise ValueError(f"{value!r} is not a version number; leave it as the export wrote it")
+    return int(str(value).strip().removesuffix(".0"))
+
+
+def _text(value: Any, name: str, number: int) -> str:
+    return unneutralise(str(value)).strip()
+
+
+#: How the extra columns of an exported Actions sheet are read (blank is None).
+_ACTION_EXTRAS: dict[str, Callable[[Any, str, int], Any]] = {
+    "version": _version,
+    "last_updated_by": _text,
+    "as_of": parse_date,
+    "reason": _text,
+    "note": _text,
+}

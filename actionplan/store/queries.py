@@ -15,6 +15,7 @@ from typing import Any
 from .. import figures, listing
 from ..errors import ActionPlanError, FieldError
 from ..quarters import Quarter, parse_quarter
+from ..records import as_plain
 from ..rules import RULE_FIELDS
 from ..summary import PlanData, quarter_summary
 from . import Store
@@ -115,6 +116,7 @@ def action_list(
     overdue: bool = False,
     quarter: str | None = None,
     today: date | None = None,
+    search: str | None = None,
 ) -> list[dict[str, Any]]:
     """Actions as plain dicts (the `list --json` objects), most urgent first.
 
@@ -130,4 +132,58 @@ def action_list(
         store.check()
         state = store.current_actions()
     frame = listing.by_urgency(figures.with_rag(state, as_of), as_of)
-    return listing.plain_list(listing.filter_actions(frame, owner, team, status, overdue))
+    return listing.plain_list(listing.filter_actions(frame, owner, team, status, overdue, search))
+
+
+def action_detail(
+    store: Store, action_id: str, today: date | None = None, updates: int = 5
+) -> dict[str, Any]:
+    """One action as `show` prints it: as it stands (with its RAG today), the
+    recommendation and source it answers, the complaints that gave rise to it,
+    and its last `updates` events, newest first.
+
+    Raises:
+        NotFoundError: no such action.
+    """
+    from sqlalchemy import select
+
+    from . import schema
+
+    today = today or date.today()
+    store.get_action(action_id)
+    current = store.current_actions()
+    state = listing.plain_list(figures.with_rag(current[current["id"] == action_id], today))[0]
+    with store.read() as conn:
+        recommendation = (
+            conn.execute(
+                select(schema.recommendations).where(
+                    schema.recommendations.c.id == state["recommendation_id"]
+                )
+            )
+            .one()
+            ._mapping
+        )
+        source = (
+            conn.execute(
+                select(schema.sources).where(schema.sources.c.id == recommendation["source_id"])
+            )
+            .one()
+            ._mapping
+        )
+        links = schema.complaint_actions.c
+        complaints = list(
+            conn.execute(
+                select(links.complaint_id)
+                .where(links.action_id == action_id)
+                .order_by(links.complaint_id)
+            ).scalars()
+        )
+    events = store.history(action_id)
+    return {
+        "action": state,
+        "recommendation": {k: as_plain(v) for k, v in recommendation.items()},
+        "source": {k: as_plain(v) for k, v in source.items()},
+        "complaints": complaints,
+        "updates": events[::-1][:updates],
+        "versions": len(events),
+    }

@@ -8,7 +8,7 @@ imports judge updates against.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -99,11 +99,15 @@ class Reads(Database):
         with self.read() as conn:
             return self.events_frame(conn, fields=fields)
 
-    def timelines(self, conn: Connection, action_ids: set[str]) -> dict[str, Timeline]:
-        """The stored events of some actions, each as a `Timeline`, in one query."""
-        if not action_ids:
-            return {}
+    def event_rows(
+        self, conn: Connection, action_ids: set[str], in_versions: bool = False
+    ) -> Iterator[Any]:
+        """The stored events of some actions, in one query: in replay order (as_of,
+        recorded_at, seq), or `in_versions` order, with every state field."""
         updates = schema.updates.c
+        order = (
+            (updates.version,) if in_versions else (updates.as_of, updates.recorded_at, updates.seq)
+        )
         statement = (
             select(
                 updates.action_id,
@@ -113,21 +117,28 @@ class Reads(Database):
                 updates.recorded_at,
                 updates.as_of,
                 updates.seq,
+                updates.version,
                 *(updates[name] for name in STATE_FIELDS),
             )
             .join_from(schema.updates, schema.actions, updates.action_id == schema.actions.c.id)
-            .order_by(updates.action_id, updates.as_of, updates.recorded_at, updates.seq)
+            .order_by(updates.action_id, *order)
         )
         if len(action_ids) <= _FILTER_LIMIT:
             statement = statement.where(updates.action_id.in_(sorted(action_ids)))
-        found: dict[str, Timeline] = {}
         for row in conn.execute(statement):
-            action_id = row[0]
-            if action_id not in action_ids:
-                continue
+            if row.action_id in action_ids:
+                yield row
+
+    def timelines(self, conn: Connection, action_ids: set[str]) -> dict[str, Timeline]:
+        """The stored events of some actions, each as a `Timeline`, in one query."""
+        if not action_ids:
+            return {}
+        found: dict[str, Timeline] = {}
+        for row in self.event_rows(conn, action_ids):
+            action_id = row.action_id
             values = {
                 name: value
-                for name, value in zip(STATE_FIELDS, row[7:], strict=True)
+                for name, value in zip(STATE_FIELDS, row[8:], strict=True)
                 if value is not None
             }
             as_of = as_date(row.as_of)

@@ -10,7 +10,7 @@ are `rules` and `timeline`, which the bulk import calls too.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -25,7 +25,7 @@ from ..records import clean_record, complaint_problems
 from ..rules import (
     EVENT_FIELDS,
     STATE_FIELDS,
-    creation_event,
+    creation_events,
     creation_values,
     event_record,
     plan_update,
@@ -156,10 +156,13 @@ class Writes(Reads):
                 row,
             )
             who = str(by).strip()
-            event = creation_event(values, who, utc_now())
-            current = Timeline.created(values, event, 0, who).current_row(today)
+            events = creation_events(values, who, _Clock(), today)
+            current = Timeline.created(values, events, 0, who).current_row(today)
             tx.execute(insert(schema.actions).values(**current))
-            tx.execute(insert(schema.updates).values(**dict(zip(EVENT_FIELDS, event, strict=True))))
+            tx.execute(
+                insert(schema.updates),
+                [dict(zip(EVENT_FIELDS, event, strict=True)) for event in events],
+            )
         return values
 
     def record_update(
@@ -282,6 +285,18 @@ class Writes(Reads):
         ).first()
         when = latest.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC") if latest else "an unknown time"
         return StaleVersionError(action_id, expected, current, latest.by if latest else "?", when)
+
+
+class _Clock:
+    """Recording times for one save's events: now, a microsecond apart, in order."""
+
+    def __init__(self) -> None:
+        self.now = utc_now()
+        self.ticks = -1
+
+    def __call__(self) -> datetime:
+        self.ticks += 1
+        return self.now + timedelta(microseconds=self.ticks)
 
 
 class _LostRace(Exception):

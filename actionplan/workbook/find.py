@@ -38,7 +38,7 @@ class FindPanel:
         small = {"description_width": "60px"}
         self.search = widgets.Text(
             description="Search",
-            placeholder="words in the title",
+            placeholder="words in the id, title, owner or team",
             style=small,
             layout=widgets.Layout(width="300px"),
         )

@@ -42,7 +42,12 @@ class Filters:
 def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataFrame:
     """The rows of a `workbook_actions` frame that match every filter, order kept."""
     found = listing.filter_actions(
-        frame, filters.owner or None, filters.team or None, filters.status or None, filters.overdue
+        frame,
+        filters.owner or None,
+        filters.team or None,
+        filters.status or None,
+        filters.overdue,
+        filters.search,
     )
     if filters.source:
         found = found[found["source_id"] == filters.source]
@@ -52,9 +57,6 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
         cutoff = to_timestamp(today) - pd.Timedelta(days=STALE_DAYS)
         old = found["last_update_on"].isna() | (found["last_update_on"] < cutoff)
         found = found[old & ~found["status"].isin(["complete", "cancelled"])]
-    if filters.search.strip():
-        words = filters.search.strip().lower()
-        found = found[found["title"].fillna("").str.lower().str.contains(words, regex=False)]
     return found
 
 
@@ -76,7 +78,7 @@ def describe_filters(filters: Filters) -> str:
     if filters.not_updated:
         parts.append(f"not updated for {STALE_DAYS} days")
     if filters.search.strip():
-        parts.append(f"title contains '{escape(filters.search.strip())}'")
+        parts.append(f"id, title, owner or team contains '{escape(filters.search.strip())}'")
     return "Filters: " + ", ".join(parts) if parts else "All actions (no filters)."
 
 

@@ -212,7 +212,7 @@ WRITING = (0.0, 0.05)
 def test_ctrl_c_at_ten_moments_of_an_import_says_so_and_stores_nothing(
     filled: Store, backend: str, tmp_path: Path
 ) -> None:
-    big = big_import(tmp_path, rows=2 * IMPORT_ROWS)
+    big = big_import(tmp_path, rows=6 * IMPORT_ROWS)
     before = rows(filled)
     command = [ACTIONPLAN, "--db", filled.url, "import", str(big), "--kind", "actions", "--by", "B"]
     untouched: list[str] = []
@@ -239,7 +239,7 @@ def test_ctrl_c_at_ten_moments_of_an_import_says_so_and_stores_nothing(
     assert replay_mismatches(filled) == []
     record(
         f"interrupt-import-{backend}",
-        check="Ctrl-C (SIGINT) an import of 20,000 actions at ten moments",
+        check="Ctrl-C (SIGINT) an import of 60,000 actions at ten moments",
         backend=backend,
         tried=f"interrupted {len(untouched)} times: at {', '.join(untouched)} s after start",
         held="every time: exit 130, the one line 'Interrupted; nothing was changed', rows unchanged",
