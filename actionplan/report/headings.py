@@ -6,18 +6,11 @@ name a failed section without importing pandas or matplotlib.
 
 from __future__ import annotations
 
+from ..vocab import REPORT_SECTIONS, word
+
 #: The section headings, in order; the pipeline names a failed section by these.
-SECTION_HEADINGS: dict[str, str] = {
-    "title": "Title",
-    "at_a_glance": "At a glance",
-    "rag_breakdown": "RAG by source and by CQC quality statement",
-    "movement": "Movement since last quarter",
-    "trend": "Trend",
-    "exceptions": "Exceptions",
-    "completed_and_due": "Completed this quarter and due next quarter",
-    "complaints": "Complaints and learning",
-    "appendix": "Appendix: every action, and how the figures are worked out",
-}
+#: The words live in `vocab` (field `section`), where commentary finds them too.
+SECTION_HEADINGS: dict[str, str] = {key: word(key, "section") for key in REPORT_SECTIONS}
 
 RULES: tuple[str, ...] = (
     "The report describes the plan as it stood at the end of the quarter's last day "

@@ -15,8 +15,8 @@ from ..context import (
     latest_notes,
     slips,
 )
-from ..headings import RULES, SECTION_HEADINGS
-from ..html import Markup, Table, day, rag_badge, section, table_or_none, text
+from ..headings import RULES
+from ..html import Markup, Table, day, rag_badge, table_or_none, text
 
 
 def exceptions(ctx: ReportContext) -> Section:
@@ -69,7 +69,7 @@ def exceptions(ctx: ReportContext) -> Section:
         + "<h3>Slipped actions</h3>"
         + table_or_none(slipped_table, "No action has slipped past its baseline date.")
     )
-    return Section("exceptions", section(SECTION_HEADINGS["exceptions"], body, "exceptions"))
+    return ctx.section("exceptions", body)
 
 
 def completed_and_due(ctx: ReportContext) -> Section:
@@ -109,10 +109,7 @@ def completed_and_due(ctx: ReportContext) -> Section:
         + "<h3>Due next quarter</h3>"
         + table_or_none(due_table, "No open action falls due next quarter.")
     )
-    return Section(
-        "completed_and_due",
-        section(SECTION_HEADINGS["completed_and_due"], body, "completed-and-due"),
-    )
+    return ctx.section("completed_and_due", body)
 
 
 def _action_table(ctx: ReportContext, caption: str, actions: pd.DataFrame, rag: str) -> Table:
@@ -155,4 +152,4 @@ def appendix(ctx: ReportContext) -> Section:
     parts.append('<h3>How these figures are worked out</h3><ul class="rules">')
     parts.extend(f"<li>{text(rule)}</li>" for rule in RULES)
     parts.append("</ul>")
-    return Section("appendix", section(SECTION_HEADINGS["appendix"], "".join(parts), "appendix"))
+    return ctx.section("appendix", "".join(parts))

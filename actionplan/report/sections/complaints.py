@@ -9,8 +9,7 @@ from ..context import (
     Section,
     figure,
 )
-from ..headings import SECTION_HEADINGS
-from ..html import Table, day, percent, rag_badge, section, table_or_none
+from ..html import Table, day, percent, rag_badge, table_or_none
 
 
 def complaints(ctx: ReportContext) -> Section:
@@ -92,9 +91,7 @@ def complaints(ctx: ReportContext) -> Section:
     ]
     if not ctx.public:
         body += ["<h3>What we learned this quarter</h3>", _learning(ctx)]
-    return Section(
-        "complaints", section(SECTION_HEADINGS["complaints"], "".join(body), "complaints")
-    )
+    return ctx.section("complaints", "".join(body))
 
 
 def _complaint_actions(ctx: ReportContext) -> Table:
