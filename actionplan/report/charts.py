@@ -110,7 +110,9 @@ class Drawing:
         buffer = io.StringIO()
         with matplotlib.rc_context(_STYLE):
             self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        svg = re.sub(r"\n\s*", " ", buffer.getvalue())
+        # Two decimals of a point are finer than any screen or printer shows, and
+        # keep the dotted pattern's many circles from swelling the report.
+        svg = re.sub(r"(\d\.\d\d)\d+", r"\1", re.sub(r"\n\s*", " ", buffer.getvalue()))
         size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
         if size:
             width, height = (float(value) * 96 / 72 for value in size.groups())
@@ -149,7 +151,7 @@ def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
     ]
     # Anchored at the figure's left edge, not the axes', so a phone's key fits its width.
     figure = axes.get_figure()
-    legend = figure.legend(
+    figure.legend(
         handles=handles,
         loc="lower left",
         bbox_to_anchor=(0.0, axes.get_position().y1 + 0.01),
@@ -163,9 +165,6 @@ def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
         borderaxespad=0.3,
         fontsize=12,
     )
-    for patch in legend.get_patches():
-        patch.set_linewidth(0.6)
-        patch.set_edgecolor("#555555")
 
 
 def _counts_sentence(counts: Mapping[str, int]) -> str:

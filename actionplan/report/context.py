@@ -24,7 +24,7 @@ from .. import figures
 from ..errors import FieldError
 from ..history import to_timestamp
 from ..quarters import Quarter, quarter_of, quarters_between
-from ..store import open_store
+from ..store import Store, open_store
 from ..store.commentary import Note, latest_commentary
 from ..store.queries import load_plan, resolve_quarter
 from ..summary import PlanData, quarter_summary
@@ -177,13 +177,21 @@ def load(quarter: str = "latest", db: str = "", audience: str = "internal") -> R
     """
     store = open_store(db or None)
     try:
-        data = load_plan(store)
-        updates = store.table("updates")
-        chosen = resolve_quarter(store, quarter)
-        notes = latest_commentary(store, chosen)
+        return from_store(store, quarter, audience)
     finally:
         store.close()
-    return build(data, updates, chosen, audience, commentary=notes)
+
+
+def from_store(store: Store, quarter: str | Quarter, audience: str = "internal") -> ReportContext:
+    """Prepare one quarter's report from an open plan (the board paper's start)."""
+    chosen = resolve_quarter(store, quarter)
+    return build(
+        load_plan(store),
+        store.table("updates"),
+        chosen,
+        audience,
+        commentary=latest_commentary(store, chosen),
+    )
 
 
 # -- helpers the sections share -----------------------------------------------

@@ -43,6 +43,11 @@ class ReportPaths:
         return self.folder / f"actionplan-{self.label}.html"
 
     @property
+    def pdf(self) -> Path:
+        """The report printed to A4 (`report --pdf`)."""
+        return self.folder / f"actionplan-{self.label}.pdf"
+
+    @property
     def notebook(self) -> Path:
         """The executed notebook, kept for audit."""
         return self.folder / f"actionplan-{self.label}.ipynb"

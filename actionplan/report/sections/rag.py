@@ -29,6 +29,35 @@ def _rag_table(caption: str, first: str, labels: list[str], rows: list[dict[str,
     )
 
 
+def source_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """The chart of actions by RAG for each source (the report's, and the board paper's)."""
+    source_ids = sorted(ctx.current["source_id"].dropna().unique())
+    labels = [source_label(ctx, source_id) for source_id in source_ids]
+    return charts.rag_bars(labels, rag_rows(ctx.current, "source_id", source_ids), "source", narrow)
+
+
+def _trend_series(ctx: ReportContext) -> tuple[list[str], list[dict]]:
+    quarters = ctx.quarters_so_far()
+    return (
+        [quarter.short_label for quarter in quarters],
+        [ctx.summary_of(quarter)["actions"] for quarter in quarters],
+    )
+
+
+def rag_trend_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """RAG at the end of every quarter so far (the report's, and the board paper's)."""
+    short, summaries = _trend_series(ctx)
+    return charts.rag_trend(short, [row["by_rag"] for row in summaries], narrow)
+
+
+def completions_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """Completions in every quarter so far, on time and late."""
+    short, summaries = _trend_series(ctx)
+    on_time = [row["completed_on_time_in_quarter"] for row in summaries]
+    late = [row["completed_in_quarter"] - row["completed_on_time_in_quarter"] for row in summaries]
+    return charts.completions_trend(short, on_time, late, narrow)
+
+
 def rag_breakdown(ctx: ReportContext) -> Section:
     """3. RAG by source and by CQC quality statement: a chart and its table each."""
     current = ctx.current
@@ -48,7 +77,7 @@ def rag_breakdown(ctx: ReportContext) -> Section:
     if source_ids:
         parts.append(
             charts.figure_html(
-                lambda narrow: charts.rag_bars(source_labels, by_source, "source", narrow),
+                lambda narrow: source_chart(ctx, narrow),
                 f"Actions by RAG for each source at {as_of}. The table below gives the same figures.",
             )
         )
@@ -148,7 +177,6 @@ def trend(ctx: ReportContext) -> Section:
     """5. RAG at every quarter end so far, and completions on time and late."""
     quarters = ctx.quarters_so_far()
     labels = [quarter.label for quarter in quarters]
-    short = [quarter.short_label for quarter in quarters]
     summaries = [ctx.summary_of(quarter)["actions"] for quarter in quarters]
     by_rag = [row["by_rag"] for row in summaries]
     on_time = [row["completed_on_time_in_quarter"] for row in summaries]
@@ -167,13 +195,13 @@ def trend(ctx: ReportContext) -> Section:
     body = (
         "<h3>RAG at each quarter end</h3>"
         + charts.figure_html(
-            lambda narrow: charts.rag_trend(short, by_rag, narrow),
+            lambda narrow: rag_trend_chart(ctx, narrow),
             "Actions by RAG at the end of each quarter. The table below gives the same figures.",
         )
         + rag_table.to_html()
         + "<h3>Completions per quarter</h3>"
         + charts.figure_html(
-            lambda narrow: charts.completions_trend(short, on_time, late, narrow),
+            lambda narrow: completions_chart(ctx, narrow),
             "Actions completed per quarter, on time and late. The table below gives the same figures.",
         )
         + completions.to_html()
