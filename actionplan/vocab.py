@@ -166,7 +166,7 @@ class RagColour:
 #: The one RAG palette: the report's CSS, its charts and the workbook's badges use it.
 RAG_PALETTE: dict[str, RagColour] = {
     "red": RagColour("#D55E00", "#000000", "///"),
-    "amber": RagColour("#E69F00", "#000000", "."),
+    "amber": RagColour("#E69F00", "#000000", ".."),
     "green": RagColour("#009E73", "#000000", "--"),
     "not_started": RagColour("#BBBBBB", "#000000", "\\\\"),
     "complete": RagColour("#0072B2", "#FFFFFF", ""),

@@ -8,8 +8,8 @@ is written inside its segment when it fits there, or else just beside it (below 
 horizontal bar, right of a vertical one) with a leader line to its segment,
 the labels nudged apart so none overlaps another.
 
-Every segment gets the pattern of its palette entry, so no value relies on
-colour or shade alone.
+Every segment gets the pattern of its palette entry (`patterns`, drawn as
+vectors), so no value relies on colour or shade alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from . import patterns
 
 #: Points per inch: matplotlib's SVG and PNG measure text in points.
 PT = 72.0
@@ -188,16 +190,22 @@ def horizontal(
         left = 0
         for count, style in zip(rows[index], styles, strict=True):
             if count:
-                axes.barh(
+                (bar,) = axes.barh(
                     centre_y,
                     count,
                     left=left,
                     height=layout.bar,
                     color=style.fill,
-                    hatch=style.hatch,
                     edgecolor="white",
                     linewidth=0.8,
+                ).patches
+                box = (
+                    left * per_unit,
+                    centre_y - layout.bar / 2,
+                    (left + count) * per_unit,
+                    centre_y + layout.bar / 2,
                 )
+                patterns.draw(axes, bar, style.hatch, lambda x, y: (x / per_unit, y), box)
             left += count
         for centre, count, style in inside:
             _segment_text(axes, centre / per_unit, centre_y, count, style, font)
@@ -261,16 +269,22 @@ def vertical(
         bottom, beside = 0.0, []
         for count, style in zip(row, styles, strict=True):
             if count:
-                axes.bar(
+                (bar,) = axes.bar(
                     index,
                     count,
                     bottom=bottom,
                     width=bar_width,
                     color=style.fill,
-                    hatch=style.hatch,
                     edgecolor="white",
                     linewidth=0.8,
+                ).patches
+                box = (
+                    (index - bar_width / 2) * slot,
+                    bottom * per_unit,
+                    (index + bar_width / 2) * slot,
+                    (bottom + count) * per_unit,
                 )
+                patterns.draw(axes, bar, style.hatch, lambda x, y: (x / slot, y / per_unit), box)
                 middle = bottom + count / 2
                 fits_height = count * per_unit >= font * 1.3
                 fits_width = bar_width * slot >= text_width(str(count), font, bold=True) + 4

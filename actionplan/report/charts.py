@@ -29,10 +29,9 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from ..vocab import RAG_PALETTE, RAG_VALUES, word
-from . import bars
+from . import bars, patterns
 
 #: Completions on time and late borrow the colours and patterns of complete and red.
 ON_TIME = bars.Style(
@@ -56,7 +55,6 @@ _STYLE = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
     "font.size": 12,
-    "hatch.linewidth": 1.0,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -110,8 +108,7 @@ class Drawing:
         buffer = io.StringIO()
         with matplotlib.rc_context(_STYLE):
             self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        # Two decimals of a point are finer than any screen or printer shows, and
-        # keep the dotted pattern's many circles from swelling the report.
+        # Two decimals of a point are finer than any screen or printer shows.
         svg = re.sub(r"(\d\.\d\d)\d+", r"\1", re.sub(r"\n\s*", " ", buffer.getvalue()))
         size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
         if size:
@@ -145,14 +142,14 @@ def rag_styles() -> list[bars.Style]:
 
 def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
     """The key above the plot, with swatches big enough to show their patterns."""
-    handles = [
-        Patch(facecolor=style.fill, hatch=style.hatch, edgecolor="white", label=style.name)
-        for style in styles
-    ]
+    handles, handler_map = patterns.legend_handles(
+        [(style.name, style.fill, style.hatch) for style in styles]
+    )
     # Anchored at the figure's left edge, not the axes', so a phone's key fits its width.
     figure = axes.get_figure()
     figure.legend(
         handles=handles,
+        handler_map=handler_map,
         loc="lower left",
         bbox_to_anchor=(0.0, axes.get_position().y1 + 0.01),
         bbox_transform=figure.transFigure,
