@@ -223,10 +223,12 @@ def test_index_shows_every_quarter_and_its_figures_on_a_phone(printed: dict, bro
     page = _page(browser, printed["index"], 390)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(TABLE_PROBLEMS) == []
-    link = page.locator(f'a[href^="{printed["quarter"]}/"]')
+    link = page.locator(f'a[href="{printed["quarter"]}/{printed["html"].name}"]')
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert "2025 to 2026" in link.inner_text()
+    pdf = page.locator(f'a[href="{printed["quarter"]}/{printed["pdf"].name}"]')
+    assert pdf.inner_text().startswith("(PDF")
     page.close()
 
 

@@ -52,6 +52,11 @@ class Layout:
         """Height of one line of text."""
         return self.font * 1.25
 
+    @property
+    def callout_band(self) -> float:
+        """Room under a horizontal bar for the counts written beside their segments."""
+        return self.font * 1.2 + 10
+
 
 def text_width(text: str, font: float, bold: bool = False) -> float:
     """About how wide `text` is drawn, in points."""
@@ -169,7 +174,7 @@ def horizontal(
     heights = []
     for lines, (_inside, outside) in zip(shown_labels, plans, strict=True):
         above = 0 if labels_left else len(lines) * layout.line + 4
-        heights.append(8 + above + layout.bar + (font * 1.2 + 8 if outside else 0))
+        heights.append(8 + above + layout.bar + (layout.callout_band if outside else 0))
     top_pt, bottom_pt = 10.0, 46.0
     height_pt = top_pt + sum(heights) + bottom_pt
     figure = Figure(figsize=(layout.width_in, height_pt / PT))
@@ -227,7 +232,7 @@ def horizontal(
                 _callout(
                     axes, (centre / per_unit, y), (x / per_unit, y + 7), count, style, font, "below"
                 )
-            y += font * 1.2 + 10
+            y += layout.callout_band
     if labels_left:
         axes.set_yticks(tick_positions, labels)
         axes.tick_params(axis="y", length=0, labelsize=font)

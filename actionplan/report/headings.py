@@ -35,6 +35,7 @@ RULES: tuple[str, ...] = (
     "in the quarter (withdrawn and pending excluded). Remedies: those due in the quarter, "
     "done on or before the agreed date (on time), after it (late), or not done by the "
     "as-of day (outstanding).",
-    "Public version: owner names and complaint free text are left out; complaint counts from "
-    "1 to 4 are shown as <5 and a rate worked out from such a count is withheld.",
+    "Public version: owner names, complaint ids and complaint free text are left out; "
+    "complaint counts from 1 to 4 are shown as <5 and a rate worked out from such a count "
+    "is withheld.",
 )
