@@ -192,7 +192,9 @@ def test_public_report_has_no_owner_names_and_hides_small_complaint_counts(rende
         assert not tag.has_attr("data-value")
     assert "What we learned" not in text
     # A list of complaint ids per action would let a reader count what `<5` hides.
-    complaint_ids = set(Store(rendered["db"]).complaints()["id"])
+    store = Store(rendered["db"])
+    complaint_ids = set(store.complaints()["id"])
+    store.close()
     assert complaint_ids and not any(complaint_id in text for complaint_id in complaint_ids)
 
 
