@@ -68,6 +68,31 @@ class StaleVersionError(ActionPlanError):
         )
 
 
+class StaleCommentaryError(ActionPlanError):
+    """A commentary save was based on an older version than the one stored."""
+
+    def __init__(
+        self,
+        quarter: str,
+        heading: str,
+        expected: int,
+        current: int,
+        changed_by: str,
+        changed_at: str,
+    ) -> None:
+        self.quarter = quarter
+        self.heading = heading
+        self.expected = expected
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(
+            f'the "{heading}" commentary for {quarter} was changed by {changed_by} at '
+            f"{changed_at} (version {current}; you started from version {expected}): "
+            "reload it and write your change again"
+        )
+
+
 class SchemaVersionError(ActionPlanError):
     """The database was made by a different version of actionplan."""
 

@@ -43,6 +43,11 @@ class Quarter:
         return f"{self.year}-{(self.year + 1) % 100:02d}-Q{self.number}"
 
     @property
+    def short_label(self) -> str:
+        """The label where space is tight (a chart's axis): `Q3 24/25`."""
+        return f"Q{self.number} {self.year % 100:02d}/{(self.year + 1) % 100:02d}"
+
+    @property
     def start(self) -> date:
         """First day of the quarter."""
         month_index = self.first_month - 1 + 3 * (self.number - 1)

@@ -49,6 +49,24 @@ COMPLAINT_OUTCOMES: tuple[str, ...] = (
 #: Who a report is for (SPEC section 6): `public` drops owner names and small counts.
 AUDIENCES: tuple[str, ...] = ("internal", "public")
 
+#: The quarterly report's sections, in report order; their words (field `section`)
+#: are the report's headings.
+REPORT_SECTIONS: tuple[str, ...] = (
+    "title",
+    "at_a_glance",
+    "rag_breakdown",
+    "movement",
+    "trend",
+    "exceptions",
+    "completed_and_due",
+    "complaints",
+    "appendix",
+)
+
+#: What a manager writes commentary on: an overview of the quarter, and each
+#: section of the report after its title.
+COMMENTARY_SECTIONS: tuple[str, ...] = ("overview", *REPORT_SECTIONS[1:])
+
 #: RAG values in the order SPEC section 5 lists them: the keys of `by_rag` and
 #: the columns of every RAG table follow it.
 RAG_VALUES: tuple[str, ...] = ("red", "amber", "green", "not_started", "complete")
@@ -101,6 +119,16 @@ WORDS: dict[str, str] = {
 _FIELD_WORDS: dict[tuple[str, str], str] = {
     ("stage", "ombudsman"): "Ombudsman (LGSCO)",
     ("kind", "complaint"): "Complaints learning",
+    ("section", "title"): "Title",
+    ("section", "overview"): "Overview",
+    ("section", "at_a_glance"): "At a glance",
+    ("section", "rag_breakdown"): "RAG by source and by CQC quality statement",
+    ("section", "movement"): "Movement since last quarter",
+    ("section", "trend"): "Trend",
+    ("section", "exceptions"): "Exceptions",
+    ("section", "completed_and_due"): "Completed this quarter and due next quarter",
+    ("section", "complaints"): "Complaints and learning",
+    ("section", "appendix"): "Appendix: every action, and how the figures are worked out",
 }
 
 
@@ -133,7 +161,11 @@ class RagColour:
 
     The fills are the Okabe-Ito colours (told apart by the common colour
     deficiencies); `ink` keeps WCAG 4.5:1 contrast on the fill; `hatch` is
-    matplotlib's pattern for the value, so no value relies on colour alone.
+    matplotlib's pattern for the value, so no value relies on colour or shade
+    alone: every RAG value has its own (at most one is plain), drawn the same
+    way in the charts and, by `report.html.pattern_css`, in the report's
+    swatches. A new RAG value needs only its entry here, with a pattern not
+    yet used (`xx`, `++`, `||`, `oo` and `**` are free).
     """
 
     fill: str
@@ -144,8 +176,8 @@ class RagColour:
 #: The one RAG palette: the report's CSS, its charts and the workbook's badges use it.
 RAG_PALETTE: dict[str, RagColour] = {
     "red": RagColour("#D55E00", "#000000", "///"),
-    "amber": RagColour("#E69F00", "#000000", "."),
-    "green": RagColour("#009E73", "#000000", ""),
+    "amber": RagColour("#E69F00", "#000000", ".."),
+    "green": RagColour("#009E73", "#000000", "--"),
     "not_started": RagColour("#BBBBBB", "#000000", "\\\\"),
     "complete": RagColour("#0072B2", "#FFFFFF", ""),
     "cancelled": RagColour("#FFFFFF", "#000000", ""),
@@ -202,6 +234,7 @@ _LOOKUPS: dict[str, dict[str, str]] = {
     ),
     "outcome": _lookup(COMPLAINT_OUTCOMES),
     "audience": _lookup(AUDIENCES),
+    "section": _lookup(COMMENTARY_SECTIONS),
     "quality_statement": {statement.strip().lower(): statement for statement in QUALITY_STATEMENTS},
 }
 
@@ -212,6 +245,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "stage": COMPLAINT_STAGES,
     "outcome": COMPLAINT_OUTCOMES,
     "audience": AUDIENCES,
+    "section": COMMENTARY_SECTIONS,
     "quality_statement": QUALITY_STATEMENTS,
 }
 

@@ -44,6 +44,19 @@ BACKENDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     """The session's own PostgreSQL server, started on first use and stopped at the end."""

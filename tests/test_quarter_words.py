@@ -1,8 +1,9 @@
 """Every command that takes a quarter accepts the same words, in any case.
 
 `latest` (the last finished quarter with data), `current`, `previous` and a
-label such as `2024-25-Q3` or `2024/25 q3` mean the same to `summary`, `list`
-and `report`, because all of them ask `store.queries.resolve_quarter`.
+label such as `2024-25-Q3` or `2024/25 q3` mean the same to `summary`, `list`,
+`report`, `commentary` and `board-paper`, because all of them ask
+`store.queries.resolve_quarter`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ QUARTER_COMMANDS: dict[str, list[str]] = {
     "summary": ["--json"],
     "list": ["--json"],
     "report": [],
+    "commentary": ["--json"],
+    "board-paper": ["--out", "paper.docx"],
 }
 
 WORDS = ["latest", "LATEST", "Latest", "current", "Previous", "2024-25-Q3", "2024/25 q3"]
@@ -53,6 +56,9 @@ def test_quarter_words_mean_the_same_everywhere(demo_db: Path, word: str) -> Non
     listed = runner.invoke(cli, ["--db", str(demo_db), "list", "--quarter", word, "--json"])
     assert listed.exit_code == 0, listed.output
     assert isinstance(json.loads(listed.output), list)
+    noted = runner.invoke(cli, ["--db", str(demo_db), "commentary", "--quarter", word, "--json"])
+    assert noted.exit_code == 0, noted.output
+    assert json.loads(noted.output) == []
 
 
 def test_report_accepts_latest_in_capitals(demo_db: Path, tmp_path: Path) -> None:

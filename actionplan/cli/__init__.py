@@ -4,12 +4,19 @@
 what they work on: `plan` (creating and updating actions, listing them and
 their history), `records` (sources, recommendations, complaints, compliments,
 and `show` for one action), `figures` (summaries), `transfer` (import, export,
-backup, migrate), `health` (check and correct dates) and `reports`.
+backup, migrate), `health` (check and correct dates), `reports` (the quarterly
+report and the board paper) and `commentary` (the quarter's commentary).
 """
 
 from __future__ import annotations
 
-from . import figures, health, plan, records, reports, transfer
+from . import commentary as commentary
+from . import figures as figures
+from . import health as health
+from . import plan as plan
+from . import records as records
+from . import reports as reports
+from . import transfer as transfer
 from .app import cli, main
 
-__all__ = ["cli", "figures", "health", "main", "plan", "records", "reports", "transfer"]
+__all__ = ["cli", "main"]

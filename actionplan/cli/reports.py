@@ -1,4 +1,4 @@
-"""`actionplan report`: the quarterly HTML report, for one quarter or every one."""
+"""`actionplan report` (the quarterly HTML report and its PDF) and `actionplan board-paper`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ from .app import QUARTER_HELP, command, open_plan
     show_default=True,
     help="public drops owner names and small complaint counts.",
 )
+@click.option(
+    "--pdf", is_flag=True, help="Also print each report to an A4 PDF beside it (needs Chromium)."
+)
 @click.pass_context
 def report_command(
-    ctx: click.Context, quarter: str | None, every: bool, out: str, audience: str
+    ctx: click.Context, quarter: str | None, every: bool, out: str, audience: str, pdf: bool
 ) -> None:
     """Render the quarterly HTML report (atomically: a failed run leaves the old one)."""
     from ..report.parallel import render_all
@@ -37,7 +40,33 @@ def report_command(
                 "(see `actionplan check`)",
                 err=True,
             )
-        for path in render_all(store, out_dir=out, audience=audience):
+        for path in render_all(store, out_dir=out, audience=audience, pdf=pdf):
             click.echo(str(path))
     else:
-        click.echo(str(render_report(store, quarter, out_dir=out, audience=audience)))
+        html = render_report(store, quarter, out_dir=out, audience=audience, pdf=pdf)
+        click.echo(str(html))
+        if pdf:
+            click.echo(str(html.with_suffix(".pdf")))
+
+
+@command("board-paper")
+@click.option("--quarter", required=True, help=QUARTER_HELP)
+@click.option("--out", required=True, help="The Word file to write, e.g. paper.docx.")
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="internal",
+    show_default=True,
+    help="public drops owner names, complaint ids and small complaint counts.",
+)
+@click.option("--board", default="Improvement Board", show_default=True, help="Who it is for.")
+@click.pass_context
+def board_paper_command(
+    ctx: click.Context, quarter: str, out: str, audience: str, board: str
+) -> None:
+    """Write the quarter's board paper (.docx) with the figures, charts and commentary."""
+    from ..report.board_paper import write_board_paper
+
+    if not out.lower().endswith(".docx"):
+        raise click.UsageError("--out must name a .docx file")
+    click.echo(str(write_board_paper(open_plan(ctx), quarter, out, audience, board)))

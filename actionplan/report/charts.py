@@ -1,14 +1,17 @@
-"""The report's charts: matplotlib figures as embedded SVG, each with alt text.
+"""The report's charts: matplotlib figures as embedded SVG (or PNG for Word), with alt text.
 
-A manager may read the report with a screen reader, in black and white on
-paper, or with a colour vision deficiency, so every chart here:
+A manager may read the report with a screen reader, on a phone, in black and
+white on paper, or with a colour vision deficiency, so every chart here:
 
 - uses the one RAG palette (`vocab.RAG_PALETTE`: Okabe-Ito colours, told apart
-  by the common colour deficiencies, and a hatch pattern per RAG value), and
-  writes each count on its bar;
+  by the common colour deficiencies, and a distinct pattern per RAG value), and
+  writes every count on its segment or beside it (`bars`);
+- writes labels whole (source names wrap; quarters read `Q3 24/25`);
+- is drawn twice, for a desktop or paper and for a phone, and the page picks
+  the one that fits (`<picture>`), so its text is never smaller than 12 px;
 - carries alt text that states the figures it draws, not just what it is;
-- is SVG (crisp on a phone and in print) inlined as a `data:` URI, so the
-  report stays one file that requests nothing from anywhere.
+- is SVG (crisp on a phone, and vectors in the PDF) inlined as a `data:` URI,
+  so the report stays one file that requests nothing from anywhere.
 
 Only matplotlib's object API is used (no pyplot, no backend), so the figures
 come out the same in a plain script, a test and a papermill kernel.
@@ -20,17 +23,31 @@ import base64
 import html
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..vocab import RAG_PALETTE, RAG_VALUES, word
+from . import bars, patterns
 
-#: Completions on time and late borrow the colours of complete and red.
-ON_TIME_COLOUR = RAG_PALETTE["complete"].fill
-LATE_COLOUR = RAG_PALETTE["red"].fill
+#: Completions on time and late borrow the colours and patterns of complete and red.
+ON_TIME = bars.Style(
+    "On time",
+    RAG_PALETTE["complete"].fill,
+    RAG_PALETTE["complete"].ink,
+    RAG_PALETTE["complete"].hatch,
+)
+LATE = bars.Style("Late", RAG_PALETTE["red"].fill, RAG_PALETTE["red"].ink, RAG_PALETTE["red"].hatch)
+
+#: Width of a chart, in inches: for a desktop screen and A4 paper, and for a phone.
+WIDE, NARROW = 8.0, 3.7
+#: The page shows the narrow drawing at this width or below (report.css uses the same).
+NARROW_MEDIA = "(max-width: 40rem)"
+#: Above this many quarters, a trend is drawn as horizontal bars, one row per quarter.
+MOST_COLUMNS = 12
 
 _STYLE = {
     "svg.fonttype": "none",
@@ -38,7 +55,6 @@ _STYLE = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
     "font.size": 12,
-    "hatch.linewidth": 0.6,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -65,166 +81,169 @@ class Chart:
         encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
         return f"data:image/svg+xml;base64,{encoded}"
 
-    def to_html(self, caption: str) -> str:
-        """A `<figure>` with the image, its alt text and a visible caption."""
+    def to_html(self, caption: str, narrow: Chart | None = None) -> str:
+        """A `<figure>` with the image (and its phone drawing), alt text and a visible caption."""
+        source = ""
+        if narrow is not None:
+            source = (
+                f'<source media="{NARROW_MEDIA}" srcset="{narrow.data_uri()}" '
+                f'width="{narrow.width}" height="{narrow.height}">'
+            )
         return (
-            f'<figure class="chart"><img src="{self.data_uri()}" alt="{html.escape(self.alt)}" '
-            f'width="{self.width}" height="{self.height}">'
+            f'<figure class="chart"><picture>{source}<img src="{self.data_uri()}" '
+            f'alt="{html.escape(self.alt)}" width="{self.width}" height="{self.height}"></picture>'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>"
         )
 
 
-def _render(figure: Figure, alt: str) -> Chart:
-    buffer = io.StringIO()
-    with matplotlib.rc_context(_STYLE):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    svg = re.sub(r"\n\s*", " ", buffer.getvalue())
-    size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
-    if size:
-        width, height = (float(value) * 96 / 72 for value in size.groups())
-    else:
-        width, height = figure.get_size_inches() * 96
-    return Chart(svg, alt, round(width), round(height))
+@dataclass(frozen=True)
+class Drawing:
+    """A matplotlib figure and its alt text, to be saved as SVG (the report) or PNG (Word)."""
+
+    figure: Figure
+    alt: str
+
+    def svg(self) -> Chart:
+        """The drawing as an SVG chart."""
+        buffer = io.StringIO()
+        with matplotlib.rc_context(_STYLE):
+            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        # Two decimals of a point are finer than any screen or printer shows.
+        svg = re.sub(r"(\d\.\d\d)\d+", r"\1", re.sub(r"\n\s*", " ", buffer.getvalue()))
+        size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
+        if size:
+            width, height = (float(value) * 96 / 72 for value in size.groups())
+        else:
+            width, height = self.figure.get_size_inches() * 96
+        return Chart(svg, self.alt, round(width), round(height))
+
+    def png(self, dpi: int = 200) -> bytes:
+        """The drawing as a PNG image."""
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(_STYLE):
+            self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def figure_html(draw: Callable[[bool], Drawing], caption: str) -> str:
+    """A chart drawn for wide screens and paper, and again for a phone, as one `<figure>`."""
+    return draw(False).svg().to_html(caption, narrow=draw(True).svg())
+
+
+def rag_styles() -> list[bars.Style]:
+    """How each RAG value is drawn, in `RAG_VALUES` order."""
+    return [
+        bars.Style(
+            word(value), RAG_PALETTE[value].fill, RAG_PALETTE[value].ink, RAG_PALETTE[value].hatch
+        )
+        for value in RAG_VALUES
+    ]
+
+
+def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
+    """The key above the plot, with swatches big enough to show their patterns."""
+    handles, handler_map = patterns.legend_handles(
+        [(style.name, style.fill, style.hatch) for style in styles]
+    )
+    # Anchored at the figure's left edge, not the axes', so a phone's key fits its width.
+    figure = axes.get_figure()
+    figure.legend(
+        handles=handles,
+        handler_map=handler_map,
+        loc="lower left",
+        bbox_to_anchor=(0.0, axes.get_position().y1 + 0.01),
+        bbox_transform=figure.transFigure,
+        ncol=2 if narrow and len(styles) > 3 else len(styles),
+        frameon=False,
+        handlelength=2.4,
+        handleheight=1.6,
+        columnspacing=1.0,
+        handletextpad=0.5,
+        borderaxespad=0.3,
+        fontsize=12,
+    )
 
 
 def _counts_sentence(counts: Mapping[str, int]) -> str:
-    parts = [f"{counts.get(value, 0)} {word(value).lower()}" for value in RAG_VALUES]
-    return ", ".join(parts)
+    return ", ".join(f"{counts.get(value, 0)} {word(value).lower()}" for value in RAG_VALUES)
 
 
-def _legend(axes, ncol: int = 5) -> None:
-    """The key above the plot, one row, so it never covers a bar or an axis label."""
-    axes.legend(
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.01),
-        ncol=ncol,
-        frameon=False,
-        handlelength=1.6,
-        columnspacing=1.2,
-        borderaxespad=0.2,
-    )
-
-
-def _label_segments(axes, bars, values: Sequence[int], value: str, scale: int) -> None:
-    """Write each count on its segment, unless the segment is too thin to hold it."""
-    for bar, count in zip(bars, values, strict=True):
-        if count and count >= 0.06 * scale:
-            axes.text(
-                bar.get_x() + bar.get_width() / 2,
-                bar.get_y() + bar.get_height() / 2,
-                str(count),
-                ha="center",
-                va="center",
-                color=RAG_PALETTE[value].ink,
-                fontweight="bold",
-            )
-
-
-def _stack_rag(
-    axes, positions: list[int], counts: Sequence[Mapping[str, int]], horizontal: bool
-) -> list[int]:
-    """Stack one bar per position, a segment per RAG value; return each bar's total."""
-    base = [0] * len(positions)
-    scale = max((sum(row.values()) for row in counts), default=1)
-    for value in RAG_VALUES:
-        sizes = [row.get(value, 0) for row in counts]
-        style = {
-            "color": RAG_PALETTE[value].fill,
-            "hatch": RAG_PALETTE[value].hatch,
-            "edgecolor": "white",
-            "linewidth": 0.8,
-            "label": word(value),
-        }
-        if horizontal:
-            bars = axes.barh(positions, sizes, left=base, **style)
-        else:
-            bars = axes.bar(positions, sizes, bottom=base, width=0.7, **style)
-        _label_segments(axes, bars, sizes, value, scale)
-        base = [a + b for a, b in zip(base, sizes, strict=True)]
-    return base
-
-
-def rag_bars(labels: Sequence[str], counts: Sequence[Mapping[str, int]], subject: str) -> Chart:
-    """A horizontal stacked bar per label, split by RAG, each segment labelled.
+def rag_bars(
+    labels: Sequence[str], counts: Sequence[Mapping[str, int]], subject: str, narrow: bool = False
+) -> Drawing:
+    """A horizontal stacked bar per label, split by RAG, every count written.
 
     Args:
-        labels: one short label per bar (a source, a quality statement).
+        labels: one label per bar (a source, a quality statement), shown whole.
         counts: for each label, its count of each RAG value.
         subject: what the bars are, for the alt text ("source").
+        narrow: draw for a phone.
     """
+    styles = rag_styles()
+    rows = [[row.get(value, 0) for value in RAG_VALUES] for row in counts]
     with matplotlib.rc_context(_STYLE):
-        height = 1.1 + 0.45 * max(len(labels), 1)
-        figure = Figure(figsize=(8, height))
-        axes = figure.add_subplot()
-        positions = list(range(len(labels)))[::-1]
-        _stack_rag(axes, positions, counts, horizontal=True)
-        axes.set_yticks(positions, [_shorten(label, 44) for label in labels])
-        axes.set_xlabel("Number of actions")
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        _legend(axes)
-        axes.tick_params(axis="y", length=0)
+        figure, axes = bars.horizontal(
+            labels, rows, styles, bars.Layout(NARROW if narrow else WIDE), "Number of actions"
+        )
+        _legend(axes, styles, narrow)
     described = "; ".join(
         f"{label}: {_counts_sentence(row)}" for label, row in zip(labels, counts, strict=True)
     )
-    alt = f"Bar chart of actions by RAG status for each {subject}. {described}."
-    return _render(figure, alt)
+    return Drawing(figure, f"Bar chart of actions by RAG status for each {subject}. {described}.")
 
 
-def rag_trend(quarters: Sequence[str], counts: Sequence[Mapping[str, int]]) -> Chart:
-    """A vertical stacked bar of RAG counts at the end of each quarter."""
+def _columns(
+    labels: Sequence[str],
+    rows: Sequence[Sequence[int]],
+    styles: Sequence[bars.Style],
+    axis_label: str,
+    narrow: bool,
+    height_in: float,
+) -> Figure:
+    if narrow or len(labels) > MOST_COLUMNS:
+        layout = bars.Layout(NARROW if narrow else WIDE, bar=16.0)
+        figure, axes = bars.horizontal(labels, rows, styles, layout, axis_label, labels_left=True)
+    else:
+        shown = [label.replace(" ", "\n", 1) for label in labels]
+        figure, axes = bars.vertical(shown, rows, styles, bars.Layout(WIDE), axis_label, height_in)
+    _legend(axes, styles, narrow)
+    return figure
+
+
+def rag_trend(
+    quarters: Sequence[str], counts: Sequence[Mapping[str, int]], narrow: bool = False
+) -> Drawing:
+    """RAG counts at the end of each quarter: a stacked bar per quarter.
+
+    Args:
+        quarters: short quarter labels (`Q3 24/25`), oldest first.
+        counts: for each quarter, its count of each RAG value.
+        narrow: draw for a phone (one row per quarter).
+    """
+    rows = [[row.get(value, 0) for value in RAG_VALUES] for row in counts]
     with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(8, 4.2))
-        axes = figure.add_subplot()
-        positions = list(range(len(quarters)))
-        bottom = _stack_rag(axes, positions, counts, horizontal=False)
-        for position, total in zip(positions, bottom, strict=True):
-            axes.text(position, total, f"{total}", ha="center", va="bottom")
-        axes.set_xticks(positions, [label.replace("-Q", "\nQ") for label in quarters])
-        axes.set_ylabel("Actions at quarter end")
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.margins(y=0.08)
-        _legend(axes)
+        figure = _columns(quarters, rows, rag_styles(), "Actions at quarter end", narrow, 4.4)
     described = "; ".join(
         f"{label}: {_counts_sentence(row)}" for label, row in zip(quarters, counts, strict=True)
     )
-    alt = f"Stacked bar chart of actions by RAG status at the end of each quarter. {described}."
-    return _render(figure, alt)
+    return Drawing(
+        figure,
+        f"Stacked bar chart of actions by RAG status at the end of each quarter. {described}.",
+    )
 
 
 def completions_trend(
-    quarters: Sequence[str], on_time: Sequence[int], late: Sequence[int]
-) -> Chart:
+    quarters: Sequence[str], on_time: Sequence[int], late: Sequence[int], narrow: bool = False
+) -> Drawing:
     """Completions per quarter, split into on time (by the baseline date) and late."""
+    rows = [[done, overdue] for done, overdue in zip(on_time, late, strict=True)]
     with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(8, 3.6))
-        axes = figure.add_subplot()
-        positions = list(range(len(quarters)))
-        scale = max((a + b for a, b in zip(on_time, late, strict=True)), default=1)
-        early = axes.bar(positions, on_time, color=ON_TIME_COLOUR, label="On time", width=0.7)
-        _label_segments(axes, early, on_time, "complete", scale)
-        tardy = axes.bar(
-            positions,
-            late,
-            bottom=on_time,
-            color=LATE_COLOUR,
-            hatch="///",
-            edgecolor="white",
-            linewidth=0.8,
-            label="Late",
-            width=0.7,
-        )
-        _label_segments(axes, tardy, late, "red", scale)
-        axes.set_xticks(positions, [label.replace("-Q", "\nQ") for label in quarters])
-        axes.set_ylabel("Actions completed")
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        _legend(axes, ncol=2)
+        figure = _columns(quarters, rows, [ON_TIME, LATE], "Actions completed", narrow, 3.8)
     described = "; ".join(
         f"{label}: {done} on time, {overdue} late"
         for label, done, overdue in zip(quarters, on_time, late, strict=True)
     )
-    alt = f"Stacked bar chart of actions completed in each quarter, on time and late. {described}."
-    return _render(figure, alt)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return Drawing(
+        figure,
+        f"Stacked bar chart of actions completed in each quarter, on time and late. {described}.",
+    )

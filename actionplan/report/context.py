@@ -24,11 +24,13 @@ from .. import figures
 from ..errors import FieldError
 from ..history import to_timestamp
 from ..quarters import Quarter, quarter_of, quarters_between
-from ..store import open_store
+from ..store import Store, open_store
+from ..store.commentary import Note, latest_commentary
 from ..store.queries import load_plan, resolve_quarter
 from ..summary import PlanData, quarter_summary
 from ..vocab import AUDIENCES
-from .html import Markup, percent, text
+from .headings import SECTION_HEADINGS
+from .html import Markup, day, percent, section, text
 
 
 class Section:
@@ -55,6 +57,7 @@ class ReportContext:
         quarter: the quarter being reported.
         audience: `internal` or `public`.
         generated_at: when the report was made (UTC).
+        commentary: the latest commentary on each section, by section key.
     """
 
     data: PlanData
@@ -63,6 +66,7 @@ class ReportContext:
     audience: str = "internal"
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    commentary: dict[str, Note] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
@@ -91,6 +95,12 @@ class ReportContext:
     def public(self) -> bool:
         """True for the public audience."""
         return self.audience == "public"
+
+    def section(self, key: str, body: str) -> Section:
+        """A report section: its heading, the manager's commentary on it, then `body`."""
+        note = self.commentary.get(key)
+        shown = commentary_html(note, "Commentary") if note else ""
+        return Section(key, section(SECTION_HEADINGS[key], shown + body, key.replace("_", "-")))
 
     def summary_of(self, quarter: Quarter) -> dict[str, Any]:
         """`quarter_summary` for a quarter, worked out once."""
@@ -143,9 +153,17 @@ def build(
     quarter: Quarter,
     audience: str = "internal",
     generated_at: datetime | None = None,
+    commentary: dict[str, Note] | None = None,
 ) -> ReportContext:
     """A report context from data already in memory (what the tests use)."""
-    return ReportContext(data, updates, quarter, audience, generated_at or datetime.now(UTC))
+    return ReportContext(
+        data,
+        updates,
+        quarter,
+        audience,
+        generated_at or datetime.now(UTC),
+        commentary=dict(commentary or {}),
+    )
 
 
 def load(quarter: str = "latest", db: str = "", audience: str = "internal") -> ReportContext:
@@ -159,15 +177,47 @@ def load(quarter: str = "latest", db: str = "", audience: str = "internal") -> R
     """
     store = open_store(db or None)
     try:
-        data = load_plan(store)
-        updates = store.table("updates")
-        chosen = resolve_quarter(store, quarter)
+        return from_store(store, quarter, audience)
     finally:
         store.close()
-    return build(data, updates, chosen, audience)
+
+
+def from_store(store: Store, quarter: str | Quarter, audience: str = "internal") -> ReportContext:
+    """Prepare one quarter's report from an open plan (the board paper's start)."""
+    chosen = resolve_quarter(store, quarter)
+    return build(
+        load_plan(store),
+        store.table("updates"),
+        chosen,
+        audience,
+        commentary=latest_commentary(store, chosen),
+    )
 
 
 # -- helpers the sections share -----------------------------------------------
+
+
+def commentary_html(note: Note, heading: str | None) -> str:
+    """A manager's commentary: its paragraphs, signed with the author and the day written.
+
+    Args:
+        note: the latest version of the section's commentary.
+        heading: an `h3` to put above it, or None when the section's own heading says it.
+    """
+    paragraphs = [part.strip() for part in note.text.split("\n\n") if part.strip()]
+    body = "".join(
+        "<p>" + "<br>".join(text(line) for line in part.splitlines()) + "</p>"
+        for part in paragraphs
+    )
+    written = note.recorded_at.date()
+    revised = f" (version {note.version})" if note.version > 1 else ""
+    return (
+        f'<div class="commentary" data-commentary="{text(note.section)}">'
+        + (f"<h3>{text(heading)}</h3>" if heading else "")
+        + body
+        + f'<p class="signed">{text(note.by)}, <time datetime="{written.isoformat()}">'
+        f"{day(written)}</time>{revised}</p></div>"
+    )
 
 
 def figure(name: str, value: Any, shown: str, suppressed: bool = False) -> Markup:

@@ -6,18 +6,11 @@ name a failed section without importing pandas or matplotlib.
 
 from __future__ import annotations
 
+from ..vocab import REPORT_SECTIONS, word
+
 #: The section headings, in order; the pipeline names a failed section by these.
-SECTION_HEADINGS: dict[str, str] = {
-    "title": "Title",
-    "at_a_glance": "At a glance",
-    "rag_breakdown": "RAG by source and by CQC quality statement",
-    "movement": "Movement since last quarter",
-    "trend": "Trend",
-    "exceptions": "Exceptions",
-    "completed_and_due": "Completed this quarter and due next quarter",
-    "complaints": "Complaints and learning",
-    "appendix": "Appendix: every action, and how the figures are worked out",
-}
+#: The words live in `vocab` (field `section`), where commentary finds them too.
+SECTION_HEADINGS: dict[str, str] = {key: word(key, "section") for key in REPORT_SECTIONS}
 
 RULES: tuple[str, ...] = (
     "The report describes the plan as it stood at the end of the quarter's last day "
@@ -42,6 +35,7 @@ RULES: tuple[str, ...] = (
     "in the quarter (withdrawn and pending excluded). Remedies: those due in the quarter, "
     "done on or before the agreed date (on time), after it (late), or not done by the "
     "as-of day (outstanding).",
-    "Public version: owner names and complaint free text are left out; complaint counts from "
-    "1 to 4 are shown as <5 and a rate worked out from such a count is withheld.",
+    "Public version: owner names, complaint ids and complaint free text are left out; "
+    "complaint counts from 1 to 4 are shown as <5 and a rate worked out from such a count "
+    "is withheld.",
 )

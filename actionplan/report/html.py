@@ -1,10 +1,12 @@
-"""Small HTML builders for the report: tables, RAG words, figure tiles.
+"""Small HTML builders for the report: tables, RAG words, figure tiles, the style sheet.
 
 Everything a person typed (titles, owners, notes, reasons) passes through
 `text()` (html.escape) exactly once, here, so a section cannot forget to
-escape. Tables always have a caption and header cells with `scope`, and sit
-in a labelled, focusable scroll box so a wide table scrolls on its own on a
-phone instead of making the whole page scroll sideways.
+escape. Tables always have a caption and header cells with `scope`. On a
+phone a table of four or more columns is shown as one card per row, each
+cell under its column's name (`data-label`, see report.css), so no column
+is cut off; a table that is still too wide scrolls inside its own box, which
+Chromium makes reachable by keyboard only when it does scroll.
 """
 
 from __future__ import annotations
@@ -21,19 +23,73 @@ from typing import Any
 import pandas as pd
 
 from ..dates import in_words
-from ..vocab import RAG_PALETTE, word
+from ..vocab import RAG_PALETTE, RagColour, word
 
 #: The report's style sheet (the RAG colours are added from the palette).
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "actionplan_report" / "report.css"
 
 
 @cache
-def report_css() -> str:
-    """The report's CSS: the RAG colours of `vocab.RAG_PALETTE` as variables, then the sheet."""
+def report_css(footer: str = "") -> str:
+    """The report's CSS: the palette's colours and patterns, the sheet, and the print footer.
+
+    Args:
+        footer: what each printed page says at its foot, beside "Page N of M"
+            (the council and the quarter); empty for no footer.
+    """
     colours = "".join(
         f"  --{name.replace('_', '-')}: {colour.fill};\n" for name, colour in RAG_PALETTE.items()
     )
-    return f":root {{\n{colours}}}\n{STYLE_SHEET.read_text()}"
+    swatches = "".join(
+        f".rag-{name} .swatch {{ background: {pattern_css(colour)}; }}\n"
+        for name, colour in RAG_PALETTE.items()
+    )
+    page = ""
+    if footer:
+        box = "font-size: 8.5pt; color: #4a5560; font-family: sans-serif;"
+        page = (
+            "@media print { @page {"
+            f" @bottom-left {{ content: {css_string(footer)}; {box} }}"
+            f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }}'
+            " } }\n"
+        )
+    return f":root {{\n{colours}}}\n{STYLE_SHEET.read_text()}{swatches}{page}"
+
+
+#: How each matplotlib hatch stroke is drawn in CSS: white lines on the fill,
+#: turned the way the chart draws them, so a swatch matches its chart segment.
+_STROKES: dict[str, str] = {
+    "/": "repeating-linear-gradient(-45deg, {fill} 0 3px, #fff 3px 4.5px)",
+    "\\": "repeating-linear-gradient(45deg, {fill} 0 3px, #fff 3px 4.5px)",
+    "-": "repeating-linear-gradient(0deg, {fill} 0 3px, #fff 3px 4.5px)",
+    "|": "repeating-linear-gradient(90deg, {fill} 0 3px, #fff 3px 4.5px)",
+    "x": "repeating-linear-gradient(45deg, transparent 0 3px, #fff 3px 4.5px), "
+    "repeating-linear-gradient(-45deg, {fill} 0 3px, #fff 3px 4.5px)",
+    "+": "repeating-linear-gradient(0deg, transparent 0 3px, #fff 3px 4.5px), "
+    "repeating-linear-gradient(90deg, {fill} 0 3px, #fff 3px 4.5px)",
+    ".": "radial-gradient(circle, #fff 1.1px, transparent 1.6px) 0 0 / 4.5px 4.5px, {fill}",
+    "o": "radial-gradient(circle, transparent 1px, #fff 1.2px 2px, transparent 2.3px) "
+    "0 0 / 6px 6px, {fill}",
+    "*": "radial-gradient(circle, #fff 1.4px, transparent 1.9px) 0 0 / 5px 5px, {fill}",
+}
+
+
+def pattern_css(colour: RagColour) -> str:
+    """A CSS background that draws a palette entry's fill and hatch (solid when it has none)."""
+    stroke = colour.hatch[:1]
+    if not stroke:
+        return colour.fill
+    if stroke not in _STROKES:
+        raise ValueError(f"no CSS pattern for the hatch {colour.hatch!r}; add one to _STROKES")
+    return _STROKES[stroke].format(fill=colour.fill)
+
+
+def css_string(value: str) -> str:
+    """A value as a quoted CSS string that cannot end the string or the `<style>` element."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;()-_'/" else f"\\{ord(ch):x} " for ch in value
+    )
+    return f'"{escaped}"'
 
 
 class Markup(str):
@@ -102,20 +158,31 @@ class Table:
     css_class: str = ""
 
     def to_html(self) -> str:
-        """The table wrapped in its labelled scroll box."""
+        """The table in its scroll box; four or more columns stack into cards on a phone."""
         numeric = set(self.numeric)
+        labels = [html.escape(str(column), quote=True) for column in self.columns]
+        # A column of long text takes a card's full width on a phone.
+        wide = {
+            index
+            for index in range(len(self.columns))
+            if index not in numeric
+            and any(len(_visible(row[index])) > 24 for row in self.rows if index < len(row))
+        }
 
-        def cells(row: Sequence[Any], header_tag: str = "th") -> str:
+        def cells(row: Sequence[Any]) -> str:
             parts = []
             for index, value in enumerate(row):
                 names = ["num"] if index in numeric else []
                 if len(str(value)) <= 12 and not isinstance(value, Markup):
                     names.append("nowrap")
+                if index in wide:
+                    names.append("wide")
                 classes = f' class="{" ".join(names)}"' if names else ""
+                label = f' data-label="{labels[index]}"' if index < len(labels) else ""
                 if index == 0 and self.row_headers:
-                    parts.append(f'<{header_tag} scope="row"{classes}>{text(value)}</{header_tag}>')
+                    parts.append(f'<th scope="row"{classes}{label}>{text(value)}</th>')
                 else:
-                    parts.append(f"<td{classes}>{text(value)}</td>")
+                    parts.append(f"<td{classes}{label}>{text(value)}</td>")
             return "".join(parts)
 
         head = "".join(
@@ -125,12 +192,25 @@ class Table:
         body = "".join(f"<tr>{cells(row)}</tr>" for row in self.rows)
         foot = f"<tfoot><tr>{cells(self.foot)}</tr></tfoot>" if self.foot is not None else ""
         caption = text(self.caption)
-        css = f' class="{self.css_class}"' if self.css_class else ""
+        names = [self.css_class] if self.css_class else []
+        if len(self.columns) >= 4:
+            names.append("stack")
+        css = f' class="{" ".join(names)}"' if names else ""
+        keep = " keep" if len(self.rows) <= SHORT_TABLE_ROWS else ""
         return (
-            f'<div class="table-scroll" role="region" aria-label="{caption}" tabindex="0">'
+            f'<div class="table-scroll{keep}">'
             f"<table{css}><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table></div>"
         )
+
+
+#: A table this short is kept on one printed page, with its heading.
+SHORT_TABLE_ROWS = 12
+
+
+def _visible(value: Any) -> str:
+    """A cell's text without its markup, to judge how long it reads."""
+    return re.sub(r"<[^>]+>", "", str(value)) if isinstance(value, Markup) else str(value)
 
 
 def table_or_none(table: Table, empty: str) -> str:

@@ -36,6 +36,11 @@ def write_index(store: Store, out_dir: str | Path, audience: str = "internal") -
         quarter = data.quarter(label)
         actions = quarter_summary(data, quarter)["actions"]
         link = f'<a href="{label}/{paths.html.name}">{text(quarter.in_words())}</a>'
+        if paths.pdf.exists():
+            link += (
+                f' <a href="{label}/{paths.pdf.name}" class="pdf-link">(PDF'
+                f'<span class="visually-hidden"> of {text(quarter.in_words())}</span>)</a>'
+            )
         rows.append(
             [
                 Markup(link),

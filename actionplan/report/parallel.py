@@ -21,6 +21,7 @@ from ..store import Store
 from ..vocab import AUDIENCES
 from .index import write_index
 from .paths import make_folder
+from .pdf import find_chromium
 from .render import render_report
 from .run import kernel_env, new_kernel_manager
 
@@ -31,6 +32,7 @@ def render_all(
     audience: str = "internal",
     progress: bool = True,
     workers: int | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Render every quarter that has data, then `index.html`; return every path.
 
@@ -49,6 +51,7 @@ def render_all(
         audience: `internal` or `public`.
         progress: show a progress bar on the terminal.
         workers: processes to use, this one included; None for `default_workers`.
+        pdf: also print each quarter's page to PDF beside it (needs Chromium).
 
     Raises:
         ReportError: a quarter failed; the message is the failure of the earliest
@@ -57,6 +60,8 @@ def render_all(
     """
     from rich.progress import Progress
 
+    if pdf:
+        find_chromium()
     quarters = store.data_quarters()
     if not quarters:
         raise ActionPlanError(f"{store.display_name} holds no dated records yet")
@@ -69,7 +74,7 @@ def render_all(
     work = _Work(quarters)
     helpers: list[_Helper] = []
     try:
-        helpers.extend(_Helper(store, out, audience, work) for _ in range(count - 1))
+        helpers.extend(_Helper(store, out, audience, work, pdf) for _ in range(count - 1))
         with Progress(disable=not progress, transient=True) as bar:
             task = bar.add_task("Rendering reports", total=len(quarters))
             work.on_done = lambda: bar.advance(task)
@@ -82,7 +87,7 @@ def render_all(
                     while (label := work.take()) is not None:
                         try:
                             path = render_report(
-                                store, label, out, audience, km=km, refresh_index=False
+                                store, label, out, audience, km=km, refresh_index=False, pdf=pdf
                             )
                         except ReportError as error:
                             work.finished(label, error=str(error))
@@ -164,14 +169,21 @@ class _Work:
 class _Helper:
     """One `actionplan.report.worker` process, and the thread that feeds it quarters."""
 
-    def __init__(self, store: Store, out: Path, audience: str, work: _Work) -> None:
+    def __init__(self, store: Store, out: Path, audience: str, work: _Work, pdf: bool) -> None:
         self.work = work
         # Closed in stop(), which render_all always calls.
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.stopping = False
         self.reader: threading.Thread | None = None
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "actionplan.report.worker", str(out.resolve()), audience],
+            [
+                sys.executable,
+                "-m",
+                "actionplan.report.worker",
+                str(out.resolve()),
+                audience,
+                *(["--pdf"] if pdf else []),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,

@@ -63,6 +63,11 @@ class ReportPaths:
         return self.folder / f"{self.stem}.html"
 
     @property
+    def pdf(self) -> Path:
+        """The report printed to A4 (`report --pdf`)."""
+        return self.folder / f"{self.stem}.pdf"
+
+    @property
     def notebook(self) -> Path:
         """The executed notebook, kept for audit."""
         return self.folder / f"{self.stem}.ipynb"

@@ -9,6 +9,10 @@
 - two runs never write the same report at once (`paths.report_lock`);
 - a failure is one line naming the report section and the error, with the
   failed notebook kept as `actionplan-<quarter>.failed.ipynb` for a person.
+
+With `pdf=True` the page is then printed to `actionplan-<quarter>.pdf` beside
+it (`pdf.print_pdf`, also atomic); a missing Chromium is reported before
+anything is rendered.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ..store.queries import reportable_quarter, resolve_quarter
 from ..vocab import AUDIENCES
 from .index import write_index
 from .paths import ReportPaths, index_name, make_folder, report_lock
+from .pdf import find_chromium, print_pdf
 from .run import db_parameter, execute, export_html, first_line, keep_failed
 
 
@@ -35,6 +40,7 @@ def render_report(
     *,
     km: Any = None,
     refresh_index: bool = True,
+    pdf: bool = False,
 ) -> Path:
     """Render one quarter's report; return the path of its HTML.
 
@@ -45,15 +51,18 @@ def render_report(
         audience: `internal` or `public` (SPEC section 6).
         km: a started kernel manager to reuse (used by `render_all`).
         refresh_index: rewrite `index.html` afterwards if the folder has one.
+        pdf: also print the page to `actionplan-<quarter>.pdf` with Chromium.
 
     Raises:
-        ReportError: the notebook failed (the message names the section), or
-            another run holds this quarter's lock. The previous report is untouched.
+        ReportError: the notebook failed (the message names the section),
+            another run holds this quarter's lock, or a PDF was asked for and
+            Chromium is missing or failed. The previous report is untouched.
     """
     import nbformat
 
     if audience not in AUDIENCES:
         raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
+    chromium = find_chromium() if pdf else None
     chosen = reportable_quarter(store, resolve_quarter(store, quarter))
     out = Path(out_dir)
     paths = ReportPaths(out / chosen.label, chosen.label, audience)
@@ -81,6 +90,8 @@ def render_report(
         atomic_write(paths.notebook, nbformat.writes(executed))
         paths.running().unlink(missing_ok=True)
         paths.failed.unlink(missing_ok=True)
+        if chromium is not None:
+            print_pdf(paths.html, paths.pdf, chromium)
     if refresh_index and (out / index_name(audience)).exists():
         write_index(store, out, audience)
     return paths.html

@@ -196,8 +196,9 @@ def export_html(notebook: Any) -> str:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True), enabled=True
     )
+    footer = notebook.metadata.get("actionplan", {}).get("title", "")
     body, _resources = exporter.from_notebook_node(
-        notebook, resources={"actionplan_css": report_css()}
+        notebook, resources={"actionplan_css": report_css(footer)}
     )
     return body
 

@@ -4,7 +4,7 @@
 (the notebook's cells, the HTML export) runs on every core at once. A helper
 runs as
 
-    python -m actionplan.report.worker OUT_DIR AUDIENCE
+    python -m actionplan.report.worker OUT_DIR AUDIENCE [--pdf]
 
 with the plan's URL in `ACTIONPLAN_DB` (never on the command line, where `ps`
 would show a password). It starts its kernel, prints `{"ready": true}`, then
@@ -52,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     """Render the quarters read from stdin; return the exit status.
 
     Args:
-        argv: `OUT_DIR AUDIENCE` (defaults to `sys.argv[1:]`).
+        argv: `OUT_DIR AUDIENCE [--pdf]` (defaults to `sys.argv[1:]`).
     """
-    out, audience = sys.argv[1:] if argv is None else argv
+    out, audience, *flags = sys.argv[1:] if argv is None else argv
+    pdf = "--pdf" in flags
     signal.signal(signal.SIGTERM, _stop)
 
     from ..store import Store
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                     label = line.strip()
                     if label:
                         path = render_report(
-                            store, label, out, audience, km=km, refresh_index=False
+                            store, label, out, audience, km=km, refresh_index=False, pdf=pdf
                         )
                         _say({"quarter": label, "path": str(path)})
             finally:

@@ -65,6 +65,21 @@ def index_updates_by_action_and_date(conn: Connection) -> None:
     conn.exec_driver_sql("DROP INDEX ix_actions_owner")
 
 
+@migration(3)
+def add_commentary(conn: Connection) -> None:
+    """Add `commentary`: the quarter's overview and notes per report section, with history."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE commentary ("
+        f"seq {serial} NOT NULL, quarter VARCHAR(16) NOT NULL, section VARCHAR(32) NOT NULL, "
+        'version INTEGER NOT NULL, text TEXT NOT NULL, "by" TEXT NOT NULL, '
+        f"recorded_at {timestamp} NOT NULL, PRIMARY KEY (seq), "
+        "CONSTRAINT uq_commentary_version UNIQUE (quarter, section, version))"
+    )
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

@@ -23,8 +23,8 @@ from sqlalchemy import (
 
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
-#: `schema_migrations` log, and no `ix_actions_owner`.
-SCHEMA_VERSION = 2
+#: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`.
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -151,4 +151,21 @@ compliments = Table(
     Column("received_on", Date, nullable=False, index=True),
     Column("team", Text),
     Column("summary", Text),
+)
+
+#: Schema 3: the quarter's commentary, an overview and a note per report
+#: section. Append-only like `updates`: a save adds the next version of its
+#: quarter and section (named by the version it was based on, so two managers
+#: cannot overwrite each other), and the report shows the latest.
+commentary = Table(
+    "commentary",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("quarter", String(16), nullable=False),
+    Column("section", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("by", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    UniqueConstraint("quarter", "section", "version", name="uq_commentary_version"),
 )

@@ -25,6 +25,7 @@ from ..identity import default_user
 from ..store import Store, open_store
 from ..vocab import word
 from . import html
+from .commentary import CommentaryPanel
 from .find import FindPanel
 from .forms import RecordForms
 from .overview import Overview
@@ -128,9 +129,10 @@ class Workbook:
         )
         self.find.list_box.layout.width = "56%"
         self.update.widget.layout.width = "44%"
+        self.commentary = CommentaryPanel(self.store, lambda: self.who.value, self.today)
         self.tabs = widgets.Tab(
-            children=[work, self.overview.widget, self.forms.widget],
-            titles=["Find and update", "My overview", "Record new work"],
+            children=[work, self.overview.widget, self.forms.widget, self.commentary.widget],
+            titles=["Find and update", "My overview", "Record new work", "Commentary"],
         )
         self.tabs.add_class("ap-tabs")
         self.widget = widgets.VBox([widgets.HTML(html.STYLE), header, self.tabs])

@@ -15,18 +15,29 @@ from ..context import (
     latest_notes,
     slips,
 )
-from ..headings import RULES, SECTION_HEADINGS
-from ..html import Markup, Table, day, rag_badge, section, table_or_none, text
+from ..headings import RULES
+from ..html import Markup, Table, day, rag_badge, table_or_none, text
 
 
 def exceptions(ctx: ReportContext) -> Section:
     """6. Red and overdue actions; slipped actions with their slips and reasons."""
+    body = (
+        "<h3>Red and overdue actions</h3>"
+        + table_or_none(red_table(ctx), "No action is red or overdue.")
+        + "<h3>Slipped actions</h3>"
+        + table_or_none(slipped_table(ctx), "No action has slipped past its baseline date.")
+    )
+    return ctx.section("exceptions", body)
+
+
+def red_table(ctx: ReportContext) -> Table:
+    """Red actions, most overdue first, with their status, due date and latest note."""
     end = to_timestamp(ctx.quarter.end)
     notes = latest_notes(ctx)
     red = ctx.current[ctx.current["rag"] == "red"].copy()
     red["days_overdue"] = ((end - red["due"]).dt.days).where(red["overdue"], 0)
     red = red.sort_values(["days_overdue", "due", "id"], ascending=[False, True, True])
-    red_table = Table(
+    return Table(
         f"Red actions at {day(end)}, most overdue first",
         [*ctx.action_headings(), "Status", "Due", "Days overdue", "Latest note"],
         [
@@ -41,9 +52,29 @@ def exceptions(ctx: ReportContext) -> Section:
         ],
         numeric=[len(ctx.action_headings()) + 2],
     )
+
+
+def slipped_table(ctx: ReportContext, html: bool = True) -> Table:
+    """Actions due later than their baseline date, with every slip and the reason given.
+
+    Args:
+        ctx: the report's context.
+        html: reasons one per line as HTML; False gives them as plain lines (Word).
+    """
+    end = to_timestamp(ctx.quarter.end)
     due_changes = slips(ctx)
     slipped = ctx.current[ctx.current["slipped"]].sort_values("id")
-    slipped_table = Table(
+
+    def reasons(action_id: str) -> Any:
+        lines = [
+            (day(when), reason or "no reason recorded")
+            for when, reason in due_changes.get(action_id, [])
+        ]
+        if not html:
+            return "\n".join(f"{when}: {reason}" for when, reason in lines)
+        return Markup("<br>".join(f"{when}: {text(reason)}" for when, reason in lines))
+
+    return Table(
         f"Actions due later than their baseline date at {day(end)}",
         [*ctx.action_headings(), "Baseline due", "Current due", "Slips", "Reasons given"],
         [
@@ -52,24 +83,12 @@ def exceptions(ctx: ReportContext) -> Section:
                 day(row.baseline_due),
                 day(row.due),
                 len(due_changes.get(row.id, [])),
-                Markup(
-                    "<br>".join(
-                        f"{day(when)}: {text(reason) or 'no reason recorded'}"
-                        for when, reason in due_changes.get(row.id, [])
-                    )
-                ),
+                reasons(row.id),
             ]
             for row in slipped.itertuples(index=False)
         ],
         numeric=[len(ctx.action_headings()) + 2],
     )
-    body = (
-        "<h3>Red and overdue actions</h3>"
-        + table_or_none(red_table, "No action is red or overdue.")
-        + "<h3>Slipped actions</h3>"
-        + table_or_none(slipped_table, "No action has slipped past its baseline date.")
-    )
-    return Section("exceptions", section(SECTION_HEADINGS["exceptions"], body, "exceptions"))
 
 
 def completed_and_due(ctx: ReportContext) -> Section:
@@ -109,10 +128,7 @@ def completed_and_due(ctx: ReportContext) -> Section:
         + "<h3>Due next quarter</h3>"
         + table_or_none(due_table, "No open action falls due next quarter.")
     )
-    return Section(
-        "completed_and_due",
-        section(SECTION_HEADINGS["completed_and_due"], body, "completed-and-due"),
-    )
+    return ctx.section("completed_and_due", body)
 
 
 def _action_table(ctx: ReportContext, caption: str, actions: pd.DataFrame, rag: str) -> Table:
@@ -155,4 +171,4 @@ def appendix(ctx: ReportContext) -> Section:
     parts.append('<h3>How these figures are worked out</h3><ul class="rules">')
     parts.extend(f"<li>{text(rule)}</li>" for rule in RULES)
     parts.append("</ul>")
-    return Section("appendix", section(SECTION_HEADINGS["appendix"], "".join(parts), "appendix"))
+    return ctx.section("appendix", "".join(parts))

@@ -9,8 +9,7 @@ from ..context import (
     Section,
     figure,
 )
-from ..headings import SECTION_HEADINGS
-from ..html import Table, day, percent, rag_badge, section, table_or_none
+from ..html import Table, day, percent, rag_badge, table_or_none
 
 
 def complaints(ctx: ReportContext) -> Section:
@@ -92,12 +91,15 @@ def complaints(ctx: ReportContext) -> Section:
     ]
     if not ctx.public:
         body += ["<h3>What we learned this quarter</h3>", _learning(ctx)]
-    return Section(
-        "complaints", section(SECTION_HEADINGS["complaints"], "".join(body), "complaints")
-    )
+    return ctx.section("complaints", "".join(body))
 
 
 def _complaint_actions(ctx: ReportContext) -> Table:
+    """Actions that complaints gave rise to; which complaints, in the internal version only.
+
+    The public version names no complaint: a list of complaint ids per action
+    would let a reader count complaints that the figures above show as `<5`.
+    """
     end = to_timestamp(ctx.quarter.end)
     records = ctx.data.complaints
     records = records[records["received_on"] <= end]
@@ -111,21 +113,23 @@ def _complaint_actions(ctx: ReportContext) -> Table:
         if action_id not in actions.index:
             continue
         row = actions.loc[action_id]
+        named = [] if ctx.public else [", ".join(sorted(linked[action_id]))]
         rows.append(
             [
                 action_id,
                 row["title"],
-                ", ".join(sorted(linked[action_id])),
+                *named,
                 rag_badge(row["rag"]),
                 day(row["due"]),
                 f"{row['progress']}%",
             ]
         )
+    columns = ["Action", "Title", *([] if ctx.public else ["Complaints"]), "RAG", "Due", "Progress"]
     return Table(
         f"Actions arising from complaints, as at {day(end)}",
-        ["Action", "Title", "Complaints", "RAG", "Due", "Progress"],
+        columns,
         rows,
-        numeric=[5],
+        numeric=[len(columns) - 1],
     )
 
 

@@ -9,10 +9,11 @@ from ..context import (
     ReportContext,
     Section,
     change,
+    commentary_html,
     figure,
 )
 from ..headings import SECTION_HEADINGS
-from ..html import day, percent, rag_badge, section, text
+from ..html import day, percent, rag_badge, text
 
 
 def title(ctx: ReportContext) -> Section:
@@ -24,11 +25,17 @@ def title(ctx: ReportContext) -> Section:
     # The public version does not say where the plan is kept.
     source = "" if ctx.public else f"<div><dt>Database</dt><dd>{text(database)}</dd></div>"
     audience = "Public version" if ctx.public else "Internal version"
+    listed = list(SECTION_HEADINGS.items())[1:]
+    overview = ctx.commentary.get("overview")
+    if overview is not None:
+        listed.insert(0, ("overview", "Overview"))
     contents = "".join(
         f'<li><a href="#{key.replace("_", "-")}">{text(heading)}</a></li>'
-        for key, heading in list(SECTION_HEADINGS.items())[1:]
+        for key, heading in listed
     )
+    first = listed[0][0].replace("_", "-")
     body = (
+        f'<a class="skip-link" href="#{first}">Skip the contents</a>'
         '<header class="report-title">'
         f'<p class="eyebrow">{text(ctx.data.council)} · Adult social care</p>'
         f"<h1>Improvement action plan: {text(quarter.in_words())}</h1>"
@@ -41,6 +48,11 @@ def title(ctx: ReportContext) -> Section:
         "</dl></header>"
         f'<nav aria-label="Contents" class="contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
     )
+    if overview is not None:
+        body += (
+            '<section id="overview" aria-labelledby="overview-h" class="overview">'
+            f'<h2 id="overview-h">Overview</h2>{commentary_html(overview, None)}</section>'
+        )
     return Section("title", body)
 
 
@@ -94,7 +106,7 @@ def at_a_glance(ctx: ReportContext) -> Section:
         f"are due next quarter; {figure('new', now['new'], str(now['new']))} were added "
         "this quarter.</p>"
     )
-    return Section("at_a_glance", section(SECTION_HEADINGS["at_a_glance"], body, "at-a-glance"))
+    return ctx.section("at_a_glance", body)
 
 
 def percent_or_dash(value: float | None) -> str:

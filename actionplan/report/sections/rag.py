@@ -11,8 +11,7 @@ from ..context import (
     rag_rows,
     source_label,
 )
-from ..headings import SECTION_HEADINGS
-from ..html import Markup, Table, day, percent, rag_badge, section, table_or_none, text
+from ..html import Markup, Table, day, percent, rag_badge, table_or_none, text
 
 
 def _rag_table(caption: str, first: str, labels: list[str], rows: list[dict[str, int]]) -> Table:
@@ -28,6 +27,35 @@ def _rag_table(caption: str, first: str, labels: list[str], rows: list[dict[str,
         numeric=range(1, 7),
         foot=["Total", *totals, sum(totals)],
     )
+
+
+def source_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """The chart of actions by RAG for each source (the report's, and the board paper's)."""
+    source_ids = sorted(ctx.current["source_id"].dropna().unique())
+    labels = [source_label(ctx, source_id) for source_id in source_ids]
+    return charts.rag_bars(labels, rag_rows(ctx.current, "source_id", source_ids), "source", narrow)
+
+
+def _trend_series(ctx: ReportContext) -> tuple[list[str], list[dict]]:
+    quarters = ctx.quarters_so_far()
+    return (
+        [quarter.short_label for quarter in quarters],
+        [ctx.summary_of(quarter)["actions"] for quarter in quarters],
+    )
+
+
+def rag_trend_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """RAG at the end of every quarter so far (the report's, and the board paper's)."""
+    short, summaries = _trend_series(ctx)
+    return charts.rag_trend(short, [row["by_rag"] for row in summaries], narrow)
+
+
+def completions_chart(ctx: ReportContext, narrow: bool = False) -> charts.Drawing:
+    """Completions in every quarter so far, on time and late."""
+    short, summaries = _trend_series(ctx)
+    on_time = [row["completed_on_time_in_quarter"] for row in summaries]
+    late = [row["completed_in_quarter"] - row["completed_on_time_in_quarter"] for row in summaries]
+    return charts.completions_trend(short, on_time, late, narrow)
 
 
 def rag_breakdown(ctx: ReportContext) -> Section:
@@ -48,8 +76,9 @@ def rag_breakdown(ctx: ReportContext) -> Section:
     parts = ["<h3>By source</h3>"]
     if source_ids:
         parts.append(
-            charts.rag_bars(source_labels, by_source, "source").to_html(
-                f"Actions by RAG for each source at {as_of}. The table below gives the same figures."
+            charts.figure_html(
+                lambda narrow: source_chart(ctx, narrow),
+                f"Actions by RAG for each source at {as_of}. The table below gives the same figures.",
             )
         )
     parts.append(
@@ -61,9 +90,12 @@ def rag_breakdown(ctx: ReportContext) -> Section:
     parts.append("<h3>By CQC quality statement</h3>")
     if statements:
         parts.append(
-            charts.rag_bars(statements, by_statement, "CQC quality statement").to_html(
+            charts.figure_html(
+                lambda narrow: charts.rag_bars(
+                    statements, by_statement, "CQC quality statement", narrow
+                ),
                 f"Actions by RAG for each CQC quality statement at {as_of}. "
-                "The table below gives the same figures."
+                "The table below gives the same figures.",
             )
         )
     parts.append(
@@ -83,9 +115,7 @@ def rag_breakdown(ctx: ReportContext) -> Section:
             + text("; ".join(missing))
             + ".</p>"
         )
-    return Section(
-        "rag_breakdown", section(SECTION_HEADINGS["rag_breakdown"], "".join(parts), "rag-breakdown")
-    )
+    return ctx.section("rag_breakdown", "".join(parts))
 
 
 def movement(ctx: ReportContext) -> Section:
@@ -140,7 +170,7 @@ def movement(ctx: ReportContext) -> Section:
         + "<h3>Actions that got worse</h3>"
         + table_or_none(worse_table, "No action's RAG got worse this quarter.")
     )
-    return Section("movement", section(SECTION_HEADINGS["movement"], body, "movement"))
+    return ctx.section("movement", body)
 
 
 def trend(ctx: ReportContext) -> Section:
@@ -164,14 +194,16 @@ def trend(ctx: ReportContext) -> Section:
     )
     body = (
         "<h3>RAG at each quarter end</h3>"
-        + charts.rag_trend(labels, by_rag).to_html(
-            "Actions by RAG at the end of each quarter. The table below gives the same figures."
+        + charts.figure_html(
+            lambda narrow: rag_trend_chart(ctx, narrow),
+            "Actions by RAG at the end of each quarter. The table below gives the same figures.",
         )
         + rag_table.to_html()
         + "<h3>Completions per quarter</h3>"
-        + charts.completions_trend(labels, on_time, late).to_html(
-            "Actions completed per quarter, on time and late. The table below gives the same figures."
+        + charts.figure_html(
+            lambda narrow: completions_chart(ctx, narrow),
+            "Actions completed per quarter, on time and late. The table below gives the same figures.",
         )
         + completions.to_html()
     )
-    return Section("trend", section(SECTION_HEADINGS["trend"], body, "trend"))
+    return ctx.section("trend", body)
