@@ -3,12 +3,12 @@
 `app` holds the group and what every command shares; the commands live by
 what they work on: `plan` (creating and updating actions, listing them and
 their history), `figures` (summaries), `transfer` (import, export, backup,
-migrate) and `reports`.
+migrate), `reports` and `workbook` (serving the officers' workbook).
 """
 
 from __future__ import annotations
 
-from . import figures, plan, reports, transfer
+from . import figures, plan, reports, transfer, workbook
 from .app import cli, main
 
-__all__ = ["cli", "figures", "main", "plan", "reports", "transfer"]
+__all__ = ["cli", "figures", "main", "plan", "reports", "transfer", "workbook"]

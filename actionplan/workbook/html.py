@@ -27,8 +27,8 @@ STYLE = """
 .ap-workbook h2 { margin: 8px 0 4px 0; font-size: 17px; }
 .ap-workbook :focus-visible, .ap-workbook .widget-button:focus,
 .ap-workbook a:focus { outline: 3px solid #1a4fb8 !important; outline-offset: 2px; }
-.ap-badge { display: inline-block; min-width: 78px; padding: 1px 6px; border-radius: 10px;
-  font-size: 12px; font-weight: 600; text-align: center; }
+.ap-badge { display: inline-block; min-width: 72px; padding: 1px 6px; border-radius: 10px;
+  font-size: 12px; font-weight: 600; text-align: center; box-sizing: border-box; }
 .ap-error { color: #b3261e; font-size: 13px; line-height: 1.3; margin: 0 0 4px 0; }
 .ap-message-ok { background: #e6f4ea; border-left: 4px solid #1e7b34; padding: 6px 10px; }
 .ap-message-bad { background: #fce8e6; border-left: 4px solid #b3261e; padding: 6px 10px; }
@@ -39,7 +39,7 @@ STYLE = """
 .ap-muted { color: #595959; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
 .ap-list { container: list / inline-size; }
-.ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 104px 88px;
+.ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 100px 84px;
   column-gap: 8px; align-items: center; line-height: 1.3; padding: 3px 0; }
 .ap-title { overflow-wrap: break-word; word-break: normal; hyphens: manual; }
 .ap-owner { display: block; color: #595959; font-size: 12px; }
@@ -47,7 +47,7 @@ STYLE = """
 @container list (max-width: 440px) {
   .ap-cells { grid-template-columns: auto auto 1fr; }
   .ap-cells .ap-title-cell { grid-column: 1 / -1; }
-  .ap-cells.ap-head { display: none; }
+  .ap-head { display: none; }
 }
 .ap-panel { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px;
   box-sizing: border-box; min-width: 0; }
@@ -61,19 +61,24 @@ STYLE = """
 .ap-filters { display: flex; flex-flow: row wrap; gap: 4px 12px; }
 .ap-filters .widget-text, .ap-filters .widget-dropdown { width: 300px; max-width: 100%; }
 .ap-stacked .widget-inline-hbox:not(.widget-checkbox) { flex-direction: column;
-  align-items: stretch; height: auto; }
+  align-items: stretch; height: auto; width: 100%; max-width: 560px; box-sizing: border-box; }
+.ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input,
+.ap-stacked .widget-inline-hbox > textarea { flex: 0 0 auto; }
+.ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input {
+  height: var(--jp-widgets-inline-height, 28px); }
+.ap-stacked .ap-progress { max-width: 160px; }
 .ap-stacked .widget-inline-hbox:not(.widget-checkbox) > .widget-label { width: auto !important;
   max-width: none; text-align: left; line-height: 1.4; height: auto; white-space: normal; }
-.ap-stacked .widget-textarea, .ap-stacked .widget-text, .ap-stacked .widget-dropdown,
-.ap-stacked .widget-combobox { width: 100%; max-width: 560px; }
 .ap-stacked .widget-hbox .ap-date { width: 180px; }
 .ap-date-words { margin-left: 8px; align-self: flex-end; }
 .ap-date-read { font-weight: 600; }
-.ap-skip { font-size: 13px; }
+.ap-skip { font-size: 13px; color: #1a4fb8; text-decoration: underline; }
+.ap-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.ap-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; }
+.ap-tabs > .lm-TabBar { height: auto; min-height: 0; }
 .ap-bar { display: flex; align-items: center; margin: 3px 0; }
 .ap-bar-label { width: 110px; }
 .ap-bar-fill { height: 18px; margin-right: 6px; border-radius: 3px; }
-.celltag_workbook-notes { display: none; }
 </style>
 """
 
