@@ -15,6 +15,7 @@ nothing is left running either way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -166,14 +167,10 @@ def _stop(voila: subprocess.Popen) -> int:
     """Ask Voila to stop (it shuts its kernels down), then kill its group if it lingers."""
     if voila.poll() is None:
         voila.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             voila.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(voila.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     code = voila.wait()
     _kill_kernels_of(voila.pid)
     return code
