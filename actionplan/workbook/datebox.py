@@ -44,7 +44,6 @@ class DateBox:
             description=label,
             placeholder=PLACEHOLDER,
             continuous_update=False,
-            layout=widgets.Layout(width="250px"),
         )
         self.text.add_class("ap-date")
         self.words = widgets.HTML()

@@ -61,7 +61,7 @@ STYLE = """
 .ap-filters { display: flex; flex-flow: row wrap; gap: 4px 12px; }
 .ap-filters .widget-text, .ap-filters .widget-dropdown { width: 300px; max-width: 100%; }
 .ap-stacked .widget-inline-hbox:not(.widget-checkbox) { flex-direction: column;
-  align-items: stretch; height: auto; width: 100%; max-width: 560px; box-sizing: border-box; }
+  align-items: stretch; height: auto; width: auto; max-width: 560px; box-sizing: border-box; }
 .ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input,
 .ap-stacked .widget-inline-hbox > textarea { flex: 0 0 auto; }
 .ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input {

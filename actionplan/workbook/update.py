@@ -80,7 +80,7 @@ class UpdatePanel:
         self.reason = widgets.Textarea(
             description="Reason for the new due date (required)",
             placeholder="Why has the date moved?",
-            layout=widgets.Layout(height="56px"),
+            rows=2,
         )
         self.reason.add_class("ap-reason")
         self.confirm_past = widgets.Checkbox(
@@ -90,7 +90,7 @@ class UpdatePanel:
         self.note = widgets.Textarea(
             description="Note",
             placeholder="What has happened since the last update?",
-            layout=widgets.Layout(height="64px"),
+            rows=3,
         )
         self.note.add_class("ap-note")
         self.as_of = DateBox("as_of", "Update as of", blank_means="today")
@@ -133,10 +133,10 @@ class UpdatePanel:
 
         self.controls = widgets.VBox(
             [
-                self.progress,
-                self.errors["progress"],
                 self.status,
                 self.errors["status"],
+                self.progress,
+                self.errors["progress"],
                 self.due.widget,
                 self.past_row,
                 self.reason_row,
@@ -166,8 +166,10 @@ class UpdatePanel:
     def load(self, action_id: str, keep_message: bool = False, focus: bool = False) -> None:
         """Show an action's current values, ready to be changed.
 
-        With `focus`, the keyboard moves to the first control, so an officer
-        who chose the action by keyboard does not tab past the whole list.
+        With `focus`, the keyboard moves to the first control (Status: a
+        drop-down, which browsers let a widget focus; a number box does not),
+        so an officer who chose the action by keyboard does not tab past the
+        whole list.
         """
         store = self.workbook.store
         action = store.get_action(action_id)
@@ -196,7 +198,7 @@ class UpdatePanel:
         self.controls.layout.display = ""
         self.save_button.disabled = False
         if focus:
-            focus_soon(self.progress)
+            focus_soon(self.status)
 
     def clear(self) -> None:
         """Show no action (the selected one no longer matches the filters)."""
