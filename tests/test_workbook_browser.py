@@ -139,9 +139,11 @@ def open_page(browser, url: str, width: int):
     page.outside = []  # type: ignore[attr-defined]
     page.on(
         "request",
-        lambda request: None
-        if request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-        else page.outside.append(request.url),  # type: ignore[attr-defined]
+        lambda request: (
+            None
+            if request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else page.outside.append(request.url)
+        ),  # type: ignore[attr-defined]
     )
     page.goto(url)
     page.locator(".ap-open").first.wait_for()

@@ -66,7 +66,7 @@ STYLE = """
 .ap-stacked .widget-inline-hbox > textarea { flex: 0 0 auto; }
 .ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input {
   height: var(--jp-widgets-inline-height, 28px); }
-.ap-stacked .ap-progress { max-width: 160px; }
+.ap-stacked .widget-inline-hbox.ap-progress { max-width: 160px; }
 .ap-stacked .widget-inline-hbox:not(.widget-checkbox) > .widget-label { width: auto !important;
   max-width: none; text-align: left; line-height: 1.4; height: auto; white-space: normal; }
 .ap-stacked .widget-hbox .ap-date { width: 180px; }
