@@ -15,7 +15,6 @@ under Save; and every new attempt first clears what the last one said.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from html import escape
 from typing import Any
@@ -28,27 +27,13 @@ from ..vocab import options
 from . import html
 from .datebox import DateBox
 from .host import Host
+from .keyboard import focus_soon
 
 #: How many history entries the panel shows.
 HISTORY_SHOWN = 5
 
 #: The fields with a message of their own under them.
 FIELDS = ("progress", "status", "due", "reason", "note", "as_of")
-
-
-def focus_soon(widget: widgets.DOMWidget, delay: float = 0.3) -> None:
-    """Move the keyboard to `widget` once the browser has shown it.
-
-    The browser applies the panel's "now visible" state after handling a
-    focus request sent at the same moment, and a hidden box cannot take the
-    focus; inside a kernel the request is therefore sent a moment later.
-    """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # no kernel (tests, scripts): nothing is displayed anyway
-        widget.focus()
-        return
-    loop.call_later(delay, widget.focus)
 
 
 class UpdatePanel:
