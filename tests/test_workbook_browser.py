@@ -261,3 +261,58 @@ def test_actionplan_workbook_stops_on_ctrl_c_and_leaves_nothing_running(
     while processes_using(db.resolve()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_using(db.resolve()) == []
+
+
+def test_the_notebook_works_in_jupyterlab_with_the_file_browser_open(
+    served_db: Path, browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    shutil.copy(ROOT / "notebooks" / "update_actions.ipynb", tmp_path / "update_actions.ipynb")
+    env = {**os.environ, "ACTIONPLAN_DB": str(served_db), "ACTIONPLAN_USER": "Lab Officer"}
+    lab = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--allow-root", "--IdentityProvider.token=workbook-test",
+         f"--ServerApp.root_dir={tmp_path}"],
+        env=env, stdout=(tmp_path / "lab.log").open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "api?token=workbook-test", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        page = browser.new_page(viewport={"width": 1024, "height": 1000})
+        page.set_default_timeout(WIDGET_WAIT_MS)
+        page.goto(url + "lab/tree/update_actions.ipynb?token=workbook-test")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        page.locator(".jp-DirListing").wait_for()  # the file browser is open
+        page.locator(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus").first.wait_for()
+        for _attempt in range(3):  # JupyterLab may still be settling: run all again if nothing ran
+            time.sleep(3)
+            page.locator(".jp-Notebook").click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.locator(".ap-open").first.wait_for(timeout=40_000)
+                break
+            except Exception:
+                continue
+        page.locator(".ap-open").first.wait_for()
+        widths = page.eval_on_selector_all(
+            ".ap-title-cell", "cells => cells.map(cell => cell.getBoundingClientRect().width)"
+        )
+        assert min(widths) >= 140, widths
+        page.screenshot(path=str(tmp_path / "jupyterlab-1024.png"))
+        page.close()
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        try:
+            lab.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()

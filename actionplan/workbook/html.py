@@ -72,7 +72,7 @@ STYLE = """
 .ap-stacked .widget-hbox .ap-date { width: 180px; }
 .ap-date-words { margin-left: 8px; align-self: flex-end; }
 .ap-date-read { font-weight: 600; }
-.ap-skip { font-size: 13px; color: #1a4fb8; text-decoration: underline; }
+.ap-workbook a.ap-skip { font-size: 13px; color: #1a4fb8; text-decoration: underline; }
 .ap-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
 .ap-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; }
 .ap-tabs > .lm-TabBar { height: auto; min-height: 0; }
