@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/actionplan.db
 
-.PHONY: setup report test lint format lock clean-db
+.PHONY: setup report test lint format lock clean-db workbook
 
 setup: $(STAMP)
 
@@ -24,6 +24,11 @@ $(DB): | $(STAMP)
 report: $(STAMP) $(DB)
 	@$(BIN)/actionplan --db $(DB) summary --quarter latest
 	@$(BIN)/actionplan --db $(DB) report --quarter latest --out reports
+
+# The officers' workbook at http://127.0.0.1:8866/ until Ctrl-C (PORT=... to change it).
+PORT ?= 8866
+workbook: $(STAMP) $(DB)
+	@$(BIN)/actionplan --db $(DB) workbook --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -v

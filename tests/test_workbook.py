@@ -68,7 +68,7 @@ def test_list_is_most_urgent_first_with_rag_word_and_colour(workbook: Workbook) 
     assert workbook.find.shown_ids() == ["A1", "A2", "A3", "A4"]
     row = _row(workbook, "A1")
     assert "Action A1" in row and "Head of Assessment" in row
-    assert "2024-12-31" in row and "overdue" in row
+    assert "31\u00a0Dec\u00a02024" in row and "overdue" in row
     assert ">Red<" in row and f"background:{RAG_PALETTE['red'].fill}" in row
     assert ">Amber<" in _row(workbook, "A2")
 
@@ -141,7 +141,7 @@ def test_progress_update_is_saved_with_who_and_note(workbook: Workbook) -> None:
     )
     assert store.get_action("A1")["progress"] == 65
     assert "Saved A1" in workbook.update.message.value
-    assert "progress 40 → 65" in workbook.update.message.value
+    assert "progress 40% → 65%" in workbook.update.message.value
     assert "New triage rota in place" in workbook.update.history.value
     assert workbook.update.note.value == ""
 
@@ -330,7 +330,10 @@ def test_new_complaint_through_the_form_links_its_actions(workbook: Workbook) ->
     complaints = workbook.store.complaints().set_index("id")
     assert complaints.loc["C1", "action_ids"] == "A1;A3"
     assert complaints.loc["C1", "outcome"] == "partly_upheld"
-    assert ("C1 (Stage 1)", "C1") in workbook.forms["complaint"].fields["escalated_from"].options
+    escalated_from = workbook.forms["complaint"].fields["escalated_from"]
+    assert ("C1: Stage 1, received 4 Nov 2024, Financial assessment", "C1") in (
+        escalated_from.options
+    )
 
 
 def test_complaint_problems_are_shown_next_to_fields(workbook: Workbook) -> None:

@@ -5,23 +5,25 @@ Everything an officer can do here goes through `Store`, so the workbook, the
 CLI and an import accept and refuse the same things with the same messages.
 The pieces live in their own modules: `find` (filters and the list),
 `update` (the update panel and its conflict handling), `forms` (record new
-work), `overview`, `selection` (which actions to show, pure), and `html`
-(escaped HTML fragments). Each panel sees the workbook only through `host.Host`.
+work), `overview`, `selection` (which actions to show, pure), `datebox` (dates
+typed as text), `picker` (searchable choices), `person` (who is saving),
+`tabs` (pages built when first opened) and `html` (escaped HTML fragments).
+Each panel sees the workbook only through `host.Host`.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import figures, listing
 from ..errors import ActionPlanError
-from ..identity import default_user
 from ..store import Store, open_store
 from ..vocab import word
 from . import html
@@ -29,8 +31,16 @@ from .commentary import CommentaryPanel
 from .find import FindPanel
 from .forms import RecordForms
 from .overview import Overview
+from .person import name_box
 from .selection import find_actions
+from .tabs import LazyTabs, Page
 from .update import UpdatePanel
+
+#: The one line of help on the first screen; the rest is in docs/workbook.md.
+HELP = (
+    "Find your action, choose its ID, record what has changed and press Save update. "
+    "Every save is kept in the action's history."
+)
 
 
 def workbook_actions(store: Store, today: date) -> pd.DataFrame:
@@ -58,13 +68,22 @@ class Workbook:
     Args:
         db: a database file or SQLAlchemy URL, or an open `Store`; empty means
             `ACTIONPLAN_DB`, then `data/actionplan.db`.
-        user: who is recording; empty means `ACTIONPLAN_USER`, then the login name.
+        user: who is recording; empty means `ACTIONPLAN_USER`, else "Your name"
+            starts empty (see `person`).
         today: the day updates default to and overdue is judged at (tests fix
             it; None means the real today, read at each use).
 
     If the plan cannot be opened the workbook shows why instead of the panels,
-    and `problem` holds the message.
+    and `problem` holds the message. `PAGES` lists the tabs; each is built the
+    first time it is opened.
     """
+
+    PAGES: ClassVar[list[Page]] = [
+        Page("Find and update", lambda workbook: workbook.work),
+        Page("My overview", lambda workbook: workbook.overview.widget),
+        Page("Record new work", lambda workbook: workbook.forms.widget),
+        Page("Commentary", lambda workbook: workbook.commentary.widget),
+    ]
 
     def __init__(
         self, db: str | Path | Store | None = "", user: str = "", today: date | None = None
@@ -76,6 +95,9 @@ class Workbook:
         self.found = pd.DataFrame()
         self._sources = pd.DataFrame()
         self._recommendations = pd.DataFrame()
+        self._forms: RecordForms | None = None
+        self._overview: Overview | None = None
+        self._commentary: CommentaryPanel | None = None
         try:
             self.store = db if isinstance(db, Store) else open_store(db or None)
         except ActionPlanError as problem:
@@ -84,19 +106,16 @@ class Workbook:
                 [
                     widgets.HTML(html.STYLE),
                     widgets.HTML(
-                        html.message("bad", f"<b>Cannot open the plan:</b> {escape(str(problem))}")
+                        "<h1>Improvement actions</h1>"
+                        + html.message(
+                            "bad", f"<b>Cannot open the plan:</b> {escape(str(problem))}"
+                        )
                     ),
                 ]
             )
             self.widget.add_class("ap-workbook")
             return
-        self.who = widgets.Text(
-            value=default_user(user),
-            description="Your name",
-            placeholder="who is recording",
-            layout=widgets.Layout(width="320px"),
-        )
-        self.who.add_class("ap-who")
+        self.who = name_box(user)
         self.who_error = widgets.HTML()
         self.who_error.add_class("ap-error-by")
         self.refresh_button = widgets.Button(description="Re-read the plan", icon="refresh")
@@ -104,40 +123,49 @@ class Workbook:
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.find = FindPanel(self)
         self.update = UpdatePanel(self)
-        self.forms = RecordForms(self)
-        self.overview = Overview()
         header = widgets.VBox(
             [
                 widgets.HTML(
-                    f"<h2>Improvement action plan: {escape(self.store.council)}</h2>"
-                    f'<p class="ap-muted">Plan: {plan_name(self.store)}. Find an '
-                    "action, click its ID, record progress and Save. Every save is kept in "
-                    "its history.</p>"
+                    f"<h1>Improvement actions: {escape(self.store.council)}</h1>"
+                    f'<p>{HELP} <span class="ap-muted">Plan: {plan_name(self.store)}.</span></p>'
                 ),
-                widgets.HBox([self.who, self.refresh_button]),
+                widgets.HBox(
+                    [self.who, self.refresh_button],
+                    layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 12px"),
+                ),
                 self.who_error,
             ]
         )
-        work = widgets.VBox(
-            [
-                self.find.widget,
-                widgets.HBox(
-                    [self.find.list_box, self.update.widget],
-                    layout=widgets.Layout(width="100%", grid_gap="12px"),
-                ),
-            ]
-        )
-        self.find.list_box.layout.width = "56%"
-        self.update.widget.layout.width = "44%"
-        self.commentary = CommentaryPanel(self.store, lambda: self.who.value, self.today)
-        self.tabs = widgets.Tab(
-            children=[work, self.overview.widget, self.forms.widget, self.commentary.widget],
-            titles=["Find and update", "My overview", "Record new work", "Commentary"],
-        )
-        self.tabs.add_class("ap-tabs")
-        self.widget = widgets.VBox([widgets.HTML(html.STYLE), header, self.tabs])
-        self.widget.add_class("ap-workbook")
+        row = widgets.HBox([self.find.list_box, self.update.widget])
+        row.add_class("ap-work-row")
+        self.work = widgets.VBox([self.find.widget, row])
         self.refresh()
+        self.tabs = LazyTabs(self, self.PAGES)
+        self.widget = widgets.VBox([widgets.HTML(html.STYLE), header, self.tabs.widget])
+        self.widget.add_class("ap-workbook")
+
+    @property
+    def forms(self) -> RecordForms:
+        """The forms for new records, built on first use."""
+        if self._forms is None:
+            self._forms = RecordForms(self)
+            self._forms.refresh_choices()
+        return self._forms
+
+    @property
+    def overview(self) -> Overview:
+        """The overview tab, built on first use and drawn for the current filters."""
+        if self._overview is None:
+            self._overview = Overview()
+            self._overview.show(self.found, self.today(), self.find.filters())
+        return self._overview
+
+    @property
+    def commentary(self) -> CommentaryPanel:
+        """The managers' commentary tab, built on first use."""
+        if self._commentary is None:
+            self._commentary = CommentaryPanel(self.store, lambda: self.who.value, self.today)
+        return self._commentary
 
     # -- the day and the person ----------------------------------------------
 
@@ -166,7 +194,8 @@ class Workbook:
         self._recommendations = self.store.table("recommendations")
         self.frame = workbook_actions(self.store, today)
         self.find.refresh_options(self.frame, self._sources)
-        self.forms.refresh_choices()
+        if self._forms is not None:
+            self._forms.refresh_choices()
         self.show_list()
         still_there = self.selected is not None and self.selected in set(self.frame["id"])
         if still_there and (reload_open_action or not self.update.has_unsaved()):
@@ -177,13 +206,14 @@ class Workbook:
         today = self.today()
         self.found = find_actions(self.frame, self.find.filters(), today)
         self.find.show(self.found, len(self.frame), self.selected)
-        self.overview.show(self.found, today, self.find.filters())
+        if self._overview is not None:
+            self._overview.show(self.found, today, self.find.filters())
 
     def select(self, action_id: str) -> None:
         """Open an action in the update panel."""
         self.selected = action_id
         self.find.mark_selected(action_id)
-        self.update.load(action_id)
+        self.update.load(action_id, focus=True)
 
     def describe_action(self, action: dict[str, Any]) -> str:
         """The heading of the update panel: the action, its recommendation and its source."""
@@ -197,7 +227,7 @@ class Workbook:
             f"{html.badge(rag) if rag else ''}</p>",
             f"<p>Owner: {html.text(action['owner'])}"
             + (f" ({html.text(action['team'])})" if action.get("team") else "")
-            + f". Due {html.text(action['due'])} (first agreed {html.text(action['baseline_due'])})."
+            + f". Due {html.day(action['due'])} (first agreed {html.day(action['baseline_due'])})."
             f" Version {html.text(action['version'])}, last saved by "
             f"{html.text(action['last_updated_by'])}.</p>",
         ]
@@ -222,9 +252,21 @@ class Workbook:
     # -- showing it ----------------------------------------------------------
 
     def show(self) -> None:
-        """Display the workbook in the notebook (or Voila page) running this code."""
+        """Display the workbook in the notebook (or Voila page) running this code.
+
+        Under `actionplan workbook` Voila runs the notebook before anyone asks
+        for the page (a pre-heated kernel), so the imports and the widgets are
+        ready; here it waits for the officer's request and then re-reads the
+        plan, so the list is as of the moment the page is opened, not the
+        moment the kernel was started.
+        """
         from IPython.display import display
 
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+            self.refresh()
         display(self.widget)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

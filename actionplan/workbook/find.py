@@ -37,10 +37,7 @@ class FindPanel:
         self._quiet = False
         small = {"description_width": "60px"}
         self.search = widgets.Text(
-            description="Search",
-            placeholder="words in the id, title, owner or team",
-            style=small,
-            layout=widgets.Layout(width="300px"),
+            description="Search", placeholder="words in the id, title, owner or team", style=small
         )
         self.owner = widgets.Dropdown(description="Owner", style=small)
         self.team = widgets.Dropdown(description="Team", style=small)
@@ -64,7 +61,6 @@ class FindPanel:
         self.clear_button.on_click(lambda _button: self.clear_filters())
         for name in ("search", "owner", "team", "source", "status", "rag"):
             getattr(self, name).add_class(f"ap-filter-{name}")
-            getattr(self, name).layout.width = "300px"
         self.overdue.add_class("ap-filter-overdue")
         self.not_updated.add_class("ap-filter-not-updated")
         for control in self._controls():
@@ -87,18 +83,33 @@ class FindPanel:
         self._button_style = widgets.ButtonStyle()
         self.grid.add_class("ap-list")
         self.buttons: dict[str, widgets.Button] = {}
-        self.widget = widgets.VBox(
+        self.widget = widgets.HBox(
             [
-                widgets.HBox([self.search, self.owner, self.team], layout=_wrap()),
-                widgets.HBox([self.source, self.status, self.rag], layout=_wrap()),
-                widgets.HBox([self.overdue, self.not_updated, self.clear_button], layout=_wrap()),
+                self.search,
+                self.owner,
+                self.team,
+                self.source,
+                self.status,
+                self.rag,
+                self.overdue,
+                self.not_updated,
+                self.clear_button,
             ]
         )
+        self.widget.add_class("ap-filters")
         self.list_box = widgets.VBox(
-            [widgets.HTML("<h3>Actions, most urgent first</h3>"), self.count, self.grid],
-            layout=widgets.Layout(width="100%"),
+            [
+                widgets.HTML(
+                    "<h2>Actions, most urgent first</h2>"
+                    '<a class="ap-skip" href="#ap-update-heading">Skip the list: go to the '
+                    "update panel</a>"
+                ),
+                self.count,
+                self.grid,
+            ]
         )
         self.list_box.add_class("ap-panel")
+        self.list_box.add_class("ap-list-box")
 
     def _controls(self) -> list[widgets.ValueWidget]:
         return [
@@ -198,10 +209,6 @@ class FindPanel:
     def _changed(self, _change: object) -> None:
         if not self._quiet:
             self.workbook.show_list()
-
-
-def _wrap() -> widgets.Layout:
-    return widgets.Layout(flex_flow="row wrap", grid_gap="4px 12px")
 
 
 def _distinct(column: pd.Series) -> list[tuple[str, str]]:

@@ -17,14 +17,15 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import ActionPlanError, ValidationError
+from ..dates import in_words
+from ..errors import ValidationError
 from ..vocab import QUALITY_STATEMENTS_BY_THEME, options, word
 from . import html
+from .datebox import DateBox
 from .host import Host
+from .picker import ManyPicker, SearchPicker
 
 Options = list[tuple[str, str]]
-
-_LABEL_STYLE = {"description_width": "150px"}
 
 
 def quality_statement_options() -> Options:
@@ -55,8 +56,9 @@ def next_id(ids: Iterable[str]) -> str:
 class FormField:
     """One input of a form: the record field it fills, its label and its widget kind.
 
-    `kind` is `text`, `textarea`, `date`, `choice`, `many` (several ids,
-    joined with `;`) or `number`. `options` gives a choice's values, or a
+    `kind` is `text`, `textarea`, `date` (typed, read by `datebox`), `choice`
+    (a drop-down), `search` (one id from a long list, `picker.SearchPicker`),
+    `many` (several ids, joined with `;`, `picker.ManyPicker`) or `number`. `options` gives a choice's values, or a
     function of the workbook for values that come from the database.
     """
 
@@ -86,7 +88,14 @@ def _action_options(workbook: Host) -> Options:
 
 def _complaint_options(workbook: Host) -> Options:
     frame = workbook.store.table("complaints").sort_values("id")
-    return [(f"{row.id} ({word(row.stage, 'stage')})", row.id) for row in frame.itertuples()]
+    return [
+        (
+            f"{row.id}: {word(row.stage, 'stage')}, received {in_words(row.received_on)}"
+            + (f", {row.theme}" if isinstance(row.theme, str) and row.theme else ""),
+            row.id,
+        )
+        for row in frame.itertuples()
+    ]
 
 
 #: What each form asks for, in the order it asks (SPEC section 2's fields).
@@ -134,7 +143,7 @@ FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
             FormField("start_on", "Start date", "date"),
             FormField("status", "Status", "choice", options("status"), "not_started"),
             FormField("progress", "Progress %", "number", default=0),
-            FormField("created_on", "Created on", "date", placeholder="blank = today"),
+            FormField("created_on", "Created on", "date", placeholder="today"),
             FormField("success_measure", "Success measure", "textarea"),
             FormField("evidence", "Evidence"),
         ),
@@ -150,7 +159,7 @@ FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
             FormField("decided_on", "Decided on", "date"),
             FormField("remedy_due", "Remedy due", "date"),
             FormField("remedy_done_on", "Remedy done on", "date"),
-            FormField("escalated_from", "Escalated from", "choice", _complaint_options),
+            FormField("escalated_from", "Escalated from", "search", _complaint_options),
             FormField("learning", "Learning", "textarea"),
             FormField("action_ids", "Actions it gave rise to", "many", _action_options),
         ),
@@ -176,35 +185,58 @@ _TABLES = {
 }
 
 
-def _make_widget(field: FormField) -> widgets.Widget:
-    label = field.label + (" *" if field.required else "")
-    common: dict[str, Any] = {"description": label, "style": _LABEL_STYLE}
-    if field.kind == "date":
-        widget = widgets.DatePicker(**common)
-    elif field.kind == "choice":
-        widget = widgets.Dropdown(options=[], layout=widgets.Layout(width="90%"), **common)
-    elif field.kind == "many":
-        widget = widgets.SelectMultiple(
-            options=[], rows=5, layout=widgets.Layout(width="90%"), **common
-        )
-    elif field.kind == "number":
-        widget = widgets.BoundedIntText(value=0, min=0, max=100, **common)
-    elif field.kind == "textarea":
-        widget = widgets.Textarea(
-            placeholder=field.placeholder, layout=widgets.Layout(width="90%"), **common
-        )
-    else:
-        widget = widgets.Text(
-            placeholder=field.placeholder, layout=widgets.Layout(width="90%"), **common
-        )
-    return widget
+class _Input:
+    """One field's input on screen: the thing holding `value`, the widget shown, its error."""
+
+    def __init__(self, spec: FormField, kind: str) -> None:
+        label = spec.label + (" (required)" if spec.required else "")
+        self.spec = spec
+        self.error = widgets.HTML()
+        self.error.add_class(f"ap-error-{kind}-{spec.name}")
+        if spec.kind == "date":
+            box = DateBox(spec.name, label, blank_means=spec.placeholder)
+            box.text.add_class(f"ap-{kind}-{spec.name}")
+            box.error.add_class(f"ap-error-{kind}-{spec.name}")
+            self.field: Any = box
+            self.error = box.error
+            self.widget: widgets.Widget = box.widget
+            return
+        if spec.kind in ("search", "many"):
+            picker = SearchPicker(label) if spec.kind == "search" else ManyPicker(label)
+            picker.add_class(f"ap-{kind}-{spec.name}")
+            self.field = picker
+            self.widget = widgets.VBox([picker.widget, self.error])
+            return
+        common: dict[str, Any] = {"description": label}
+        wide = widgets.Layout(width="100%", max_width="560px")
+        if spec.kind == "choice":
+            widget: widgets.Widget = widgets.Dropdown(options=[], layout=wide, **common)
+        elif spec.kind == "number":
+            widget = widgets.BoundedIntText(value=0, min=0, max=100, **common)
+        elif spec.kind == "textarea":
+            widget = widgets.Textarea(placeholder=spec.placeholder, layout=wide, **common)
+        else:
+            widget = widgets.Text(placeholder=spec.placeholder, layout=wide, **common)
+        widget.add_class(f"ap-{kind}-{spec.name}")
+        self.field = widget
+        self.widget = widgets.VBox([widget, self.error])
+        # A message about a value the officer has since changed is a false alarm.
+        widget.observe(lambda _change: setattr(self.error, "value", ""), "value")
+
+    def typed(self) -> Any:
+        """What the store is given: dates as typed, several ids joined with `;`."""
+        if self.spec.kind == "date":
+            return self.field.text.value
+        if self.spec.kind == "many":
+            return ";".join(self.field.value)
+        return self.field.value
 
 
 class RecordForm:
     """A form for one kind of record, with an error label under every field.
 
-    Attributes a test may drive: `fields` (name -> widget), `errors`
-    (name -> HTML), `save_button`, `message`.
+    Attributes a test may drive: `fields` (name -> the widget or picker holding
+    `value`), `errors` (name -> HTML), `save_button`, `message`.
     """
 
     def __init__(self, workbook: Host, kind: str) -> None:
@@ -212,25 +244,11 @@ class RecordForm:
         self.kind = kind
         intro, specs = FORMS[kind]
         self.specs = {spec.name: spec for spec in specs}
-        self.fields: dict[str, widgets.Widget] = {}
-        self.errors: dict[str, widgets.HTML] = {}
-        rows: list[widgets.Widget] = [widgets.HTML(f'<p class="ap-muted">{escape(intro)}</p>')]
-        for spec in specs:
-            widget = _make_widget(spec)
-            widget.add_class(f"ap-{kind}-{spec.name}")
-            error = widgets.HTML()
-            error.add_class(f"ap-error-{kind}-{spec.name}")
-            error.add_class("ap-indent-form")
-            self.fields[spec.name] = widget
-            self.errors[spec.name] = error
-            rows += [widget, error]
-            if spec.kind == "many":
-                rows.append(
-                    widgets.HTML(
-                        '<div class="ap-muted" style="padding-left:156px">'
-                        "Hold Ctrl (Cmd on a Mac) to choose several.</div>"
-                    )
-                )
+        self.inputs = {spec.name: _Input(spec, kind) for spec in specs}
+        self.fields: dict[str, Any] = {name: got.field for name, got in self.inputs.items()}
+        self.errors: dict[str, widgets.HTML] = {
+            name: got.error for name, got in self.inputs.items()
+        }
         self.save_button = widgets.Button(
             description=f"Add {kind}", button_style="primary", icon="plus"
         )
@@ -238,49 +256,54 @@ class RecordForm:
         self.save_button.on_click(lambda _button: self.save())
         self.message = widgets.HTML()
         self.message.add_class(f"ap-{kind}-message")
-        rows += [self.save_button, self.message]
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f'<p class="ap-muted">{escape(intro)}</p>'),
+                *(got.widget for got in self.inputs.values()),
+                self.save_button,
+                self.message,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         self.widget.add_class(f"ap-form-{kind}")
+        self.widget.add_class("ap-stacked")
 
     def refresh_choices(self) -> None:
         """Re-read the choices that come from the database, keeping valid selections."""
         for name, spec in self.specs.items():
-            if spec.kind not in ("choice", "many") or spec.options is None:
+            if spec.kind not in ("choice", "search", "many") or spec.options is None:
                 continue
             choices = spec.options(self.workbook) if callable(spec.options) else spec.options
-            if spec.kind == "choice" and spec.default is None:
+            field = self.fields[name]
+            kept = field.value
+            if spec.kind != "choice":
+                field.options = choices
+                field.value = kept
+                continue
+            if spec.default is None:
                 # No silent first choice: an officer who forgets to pick is told so.
                 choices = [("(choose)" if spec.required else "(none)", ""), *choices]
-            widget = self.fields[name]
-            kept = widget.value
-            widget.options = choices
+            field.options = choices
             values = [value for _label, value in choices]
-            if spec.kind == "many":
-                widget.value = tuple(value for value in kept if value in values)
-            elif kept in values:
-                widget.value = kept
+            if kept in values:
+                field.value = kept
             elif spec.default in values:
-                widget.value = spec.default
+                field.value = spec.default
             else:
-                widget.value = values[0] if values else None
+                field.value = values[0] if values else None
         ids = self.workbook.store.table(_TABLES[self.kind])["id"]
         suggestion = next_id(str(value) for value in ids)
         self.fields["id"].placeholder = f"next free: {suggestion}" if suggestion else "e.g. X-1"
 
     def record(self) -> dict[str, Any]:
         """What the officer typed, as a record with the SPEC's field names."""
-        record: dict[str, Any] = {}
-        for name, spec in self.specs.items():
-            value = self.fields[name].value
-            if spec.kind == "many":
-                value = ";".join(value)
-            record[name] = value
-        return record
+        return {name: got.typed() for name, got in self.inputs.items()}
 
     def save(self) -> bool:
         """Validate and add the record; True when it was added, with nothing written otherwise."""
         for label in self.errors.values():
             label.value = ""
+        self.message.value = ""
         self.workbook.clear_who_error()
         record = self.record()
         try:
@@ -304,8 +327,8 @@ class RecordForm:
                 " ".join(["<b>Not added.</b> Please correct the fields marked in red.", *general]),
             )
             return False
-        except ActionPlanError as problem:
-            self.message.value = html.message("bad", f"<b>Not added:</b> {escape(str(problem))}")
+        except Exception as problem:  # anything from below is said, never swallowed
+            self.message.value = html.message("bad", f"<b>Not added:</b> {html.one_line(problem)}")
             return False
         self.clear()
         self.workbook.refresh()
@@ -317,21 +340,21 @@ class RecordForm:
     def clear(self) -> None:
         """Empty the form for the next record (choices go back to their defaults)."""
         for name, spec in self.specs.items():
-            widget = self.fields[name]
+            field = self.fields[name]
             if spec.kind == "many":
-                widget.value = ()
+                field.value = ()
             elif spec.kind == "choice":
-                values = [value for _label, value in widget.options]
+                values = [value for _label, value in field.options]
                 if spec.default in values:
-                    widget.value = spec.default
+                    field.value = spec.default
                 elif values:
-                    widget.value = values[0]
+                    field.value = values[0]
             elif spec.kind == "date":
-                widget.value = None
+                field.value = None
             elif spec.kind == "number":
-                widget.value = spec.default or 0
+                field.value = spec.default or 0
             else:
-                widget.value = ""
+                field.value = ""
 
 
 class RecordForms:

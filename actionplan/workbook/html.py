@@ -12,39 +12,84 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from ..dates import as_date, in_words
 from ..vocab import RAG_PALETTE, RAG_VALUES, word
 
 #: The look of the whole workbook; one `<style>` element shown once at the top.
+#: Widths come from container queries on the workbook itself, not the window,
+#: so JupyterLab with its file browser open lays out like a narrow window.
 STYLE = """
 <style>
-.ap-workbook { font-size: 14px; }
+.ap-workbook { font-size: 14px; container: workbook / inline-size; }
 .ap-workbook .widget-html-content { line-height: 1.45; }
 .ap-workbook .widget-html-content p { margin: 2px 0 6px 0; }
-.ap-workbook h2 { margin: 4px 0 8px 0; font-size: 20px; }
-.ap-workbook h3 { margin: 8px 0 4px 0; font-size: 16px; }
-.ap-badge { display: inline-block; min-width: 78px; padding: 1px 6px; border-radius: 10px;
-  font-size: 12px; font-weight: 600; text-align: center; }
-.ap-error { color: #b3261e; font-size: 12px; line-height: 1.3; }
-.ap-indent-form .ap-error { padding-left: 156px; }
-.ap-indent-update .ap-error { padding-left: 126px; }
+.ap-workbook h1 { margin: 4px 0 4px 0; font-size: 22px; line-height: 1.25; }
+.ap-workbook h2 { margin: 8px 0 4px 0; font-size: 17px; }
+.ap-workbook :focus-visible, .ap-workbook .widget-button:focus,
+.ap-workbook a:focus { outline: 3px solid #1a4fb8 !important; outline-offset: 2px; }
+.ap-badge { display: inline-block; min-width: 72px; padding: 1px 6px; border-radius: 10px;
+  font-size: 12px; font-weight: 600; text-align: center; box-sizing: border-box; }
+.ap-error { color: #b3261e; font-size: 13px; line-height: 1.3; margin: 0 0 4px 0; }
 .ap-message-ok { background: #e6f4ea; border-left: 4px solid #1e7b34; padding: 6px 10px; }
 .ap-message-bad { background: #fce8e6; border-left: 4px solid #b3261e; padding: 6px 10px; }
 .ap-message-info { background: #e8f0fe; border-left: 4px solid #1a56db; padding: 6px 10px; }
 .ap-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .ap-table th { text-align: left; border-bottom: 2px solid #ccc; padding: 3px 6px; }
 .ap-table td { border-bottom: 1px solid #eee; padding: 3px 6px; vertical-align: top; }
-.ap-muted { color: #5f6368; }
+.ap-muted { color: #595959; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
-.ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 150px 92px 96px;
+.ap-list { container: list / inline-size; }
+.ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 100px 84px;
   column-gap: 8px; align-items: center; line-height: 1.3; padding: 3px 0; }
-.ap-cells > span { overflow: hidden; text-overflow: ellipsis; }
+.ap-title { overflow-wrap: break-word; word-break: normal; hyphens: manual; }
+.ap-owner { display: block; color: #595959; font-size: 12px; }
 .ap-head { font-weight: 600; border-bottom: 2px solid #ccc; padding: 2px 0; }
-.ap-panel { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; }
+@container list (max-width: 440px) {
+  .ap-cells { grid-template-columns: auto auto 1fr; }
+  .ap-cells .ap-title-cell { grid-column: 1 / -1; }
+  .ap-head { display: none; }
+}
+.ap-panel { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px;
+  box-sizing: border-box; min-width: 0; }
+.ap-work-row { display: flex; flex-flow: row nowrap; gap: 12px; align-items: flex-start; }
+.ap-work-row > .ap-list-box { flex: 1 1 58%; min-width: 0; }
+.ap-work-row > .ap-update-panel { flex: 1 1 42%; min-width: 0; }
+@container workbook (max-width: 900px) {
+  .ap-work-row { flex-direction: column; align-items: stretch; }
+  .ap-work-row > .ap-list-box, .ap-work-row > .ap-update-panel { flex: 0 0 auto; width: 100%; }
+}
+.ap-filters { display: flex; flex-flow: row wrap; gap: 4px 12px; }
+.ap-filters .widget-text, .ap-filters .widget-dropdown { width: 300px; max-width: 100%; }
+.ap-stacked .widget-inline-hbox:not(.widget-checkbox) { flex-direction: column;
+  align-items: stretch; height: auto; width: auto; max-width: 560px; box-sizing: border-box; }
+.ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input,
+.ap-stacked .widget-inline-hbox > textarea { flex: 0 0 auto; }
+.ap-stacked .widget-inline-hbox > select, .ap-stacked .widget-inline-hbox > input {
+  height: var(--jp-widgets-inline-height, 28px); }
+.ap-stacked .widget-inline-hbox.ap-progress { max-width: 160px; }
+.ap-stacked .widget-inline-hbox:not(.widget-checkbox) > .widget-label { width: auto !important;
+  max-width: none; text-align: left; line-height: 1.4; height: auto; white-space: normal; }
+.ap-stacked .widget-hbox .ap-date { width: 180px; }
+.ap-date-words { margin-left: 8px; align-self: flex-end; }
+.ap-date-read { font-weight: 600; }
+.ap-workbook a.ap-skip { font-size: 13px; color: #1a4fb8; text-decoration: underline; }
+.ap-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.ap-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; }
+.ap-tabs > .lm-TabBar { height: auto; min-height: 0; }
 .ap-bar { display: flex; align-items: center; margin: 3px 0; }
 .ap-bar-label { width: 110px; }
 .ap-bar-fill { height: 18px; margin-right: 6px; border-radius: 3px; }
 </style>
 """
+
+#: How the fields of an update read in history and messages.
+FIELD_WORDS = {
+    "due": "due date",
+    "as_of": "date of the update",
+    "completed_on": "completed on",
+    "baseline_due": "first agreed due date",
+}
+_DATE_FIELDS = {"due", "as_of", "completed_on", "baseline_due", "start_on", "created_on"}
 
 
 def text(value: object) -> str:
@@ -54,8 +99,26 @@ def text(value: object) -> str:
     if isinstance(value, float) and value != value:
         return ""
     if isinstance(value, date):
-        return value.isoformat()
+        return in_words(value)
     return escape(str(value))
+
+
+def day(value: object) -> str:
+    """A stored date (a `date` or ISO text) in words, `31 Mar 2027`; blank for nothing."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return in_words(value)
+    try:
+        return in_words(as_date(str(value)))
+    except ValueError:
+        return escape(str(value))
+
+
+def one_line(problem: BaseException) -> str:
+    """Any exception as one escaped line: its message, else its kind."""
+    lines = str(problem).strip().splitlines()
+    return escape(lines[0] if lines else type(problem).__name__)
 
 
 def badge(rag: str) -> str:
@@ -67,26 +130,26 @@ def badge(rag: str) -> str:
     )
 
 
-def due(day: date | None, overdue: bool) -> str:
-    """A due date, marked when it has passed on an open action."""
-    if day is None:
+def due(when: date | None, overdue: bool) -> str:
+    """A due date in words, marked when it has passed on an open action."""
+    if when is None:
         return ""
     mark = '<br><span class="ap-overdue">overdue</span>' if overdue else ""
-    return f"{day.isoformat()}{mark}"
+    return f"{in_words(when, non_breaking=True)}{mark}"
 
 
 def list_header() -> str:
     """The column headings of the action list, beside the ID column."""
-    names = "".join(f"<span>{name}</span>" for name in ("Title", "Owner", "Due", "RAG"))
+    names = "".join(f"<span>{name}</span>" for name in ("Title and owner", "Due", "RAG"))
     return f'<div class="ap-cells ap-head">{names}</div>'
 
 
 def list_row(row: Mapping[str, Any]) -> str:
-    """One action of the list beside its ID button: title, owner, due date and RAG."""
+    """One action of the list beside its ID button: title (owner under it), due date and RAG."""
     return (
         '<div class="ap-cells">'
-        f'<span class="ap-title">{text(row["title"])}</span>'
-        f'<span class="ap-owner">{text(row["owner"])}</span>'
+        f'<span class="ap-title-cell"><span class="ap-title">{text(row["title"])}</span>'
+        f'<span class="ap-owner">{text(row["owner"])}</span></span>'
         f'<span class="ap-due">{due(row["due"], row["overdue"])}</span>'
         f'<span class="ap-rag">{badge(row["rag"])}</span>'
         "</div>"
@@ -103,18 +166,54 @@ def error(message_text: str) -> str:
     return f'<div class="ap-error" role="alert">{escape(message_text)}</div>'
 
 
+def value_words(field: str, value: object) -> str:
+    """A stored value of an update's field as a person reads it (escaped)."""
+    if value is None or value == "":
+        return "blank"
+    if field in _DATE_FIELDS:
+        return day(value)
+    if field == "progress":
+        return f"{text(value)}%"
+    return escape(word(value, field))
+
+
 def describe_change(field: str, old: object, new: object) -> str:
-    """One change of an event in words, e.g. `progress 30 → 50`."""
-    label = field.replace("_", " ")
-    before = text(old) if old not in (None, "") else "blank"
-    after = text(new) if new not in (None, "") else "blank"
-    return f"{escape(label)} {before} → {after}"
+    """One change of an event in words, e.g. `status On track → At risk`."""
+    label = FIELD_WORDS.get(field, field.replace("_", " "))
+    return f"{escape(label)} {value_words(field, old)} → {value_words(field, new)}"
 
 
 def describe_changes(changes: Mapping[str, Mapping[str, object]]) -> str:
     """Every change of an event, joined for one table cell or message."""
     return "; ".join(
         describe_change(field, pair.get("old"), pair.get("new")) for field, pair in changes.items()
+    )
+
+
+def conflict(
+    action_id: str,
+    changed_by: str,
+    changed_at: str,
+    expected: int,
+    events: Iterable[Mapping[str, Any]],
+) -> str:
+    """A refused save: who changed the action since, when, and what each of their saves changed."""
+    events = list(events)
+    theirs = "".join(
+        f"<li>{text(event['by'])}, version {text(event['version'])} (as of "
+        f"{day(event['as_of'])}): {describe_changes(event['changes']) or 'no field changed'}"
+        + (f"; note: {text(event['note'])}" if event.get("note") else "")
+        + "</li>"
+        for event in events
+    )
+    current = events[-1]["version"] if events else expected
+    return message(
+        "bad",
+        f"<b>Not saved: {escape(changed_by)} changed action {escape(action_id)} at "
+        f"{escape(changed_at)}</b> (it is now version {current}; you started from version "
+        f"{expected}). What changed meanwhile:<ul>{theirs}</ul>Your changes are still on "
+        "screen. Click <b>Reload and reapply</b> to load the new version with your changes "
+        "on top, check it, then Save again.",
     )
 
 
@@ -126,7 +225,7 @@ def history_table(events: Iterable[Mapping[str, Any]]) -> str:
         rows.append(
             "<tr>"
             f"<td>{text(event['version'])}</td>"
-            f"<td>{text(event['as_of'])}</td>"
+            f"<td>{day(event['as_of'])}</td>"
             f"<td>{text(event['by'])}</td>"
             f"<td>{what or '<span class=ap-muted>note only</span>'}</td>"
             f"<td>{text(event.get('reason'))}</td>"

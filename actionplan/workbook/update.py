@@ -6,34 +6,44 @@ rather than overwriting someone else's work. When that happens the officer's
 typing stays on screen; "Reload and reapply" loads the new version and puts
 the officer's changes back on top of it, so a second Save succeeds without
 retyping. Only the fields the officer changed are re-applied: fields they left
-alone take the other person's new values.
+alone take the other person's new values. The refusal lists what the other
+person changed, so the officer knows what they are reapplying onto.
+
+Every refusal is said twice: at the field it concerns, and in the status line
+under Save; and every new attempt first clears what the last one said.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import ActionPlanError, StaleVersionError, ValidationError
+from ..dates import in_words
+from ..errors import FieldError, StaleVersionError, ValidationError
 from ..vocab import options
 from . import html
+from .datebox import DateBox
 from .host import Host
+from .keyboard import focus_soon
 
 #: How many history entries the panel shows.
 HISTORY_SHOWN = 5
 
-_LABEL_STYLE = {"description_width": "120px"}
-_WIDE = widgets.Layout(width="98%")
+#: The fields with a message of their own under them.
+FIELDS = ("progress", "status", "due", "reason", "note", "as_of")
 
 
 class UpdatePanel:
     """Controls to record an update to the selected action.
 
-    Attributes a test or a notebook may drive: `progress`, `status`, `due`,
-    `reason`, `note`, `as_of` (widgets), `save_button`, `reapply_button`,
-    `errors` (field -> HTML label), `message`, `history`.
+    Attributes a test or a notebook may drive: `progress`, `status`, `reason`,
+    `note`, `confirm_past` (widgets), `due` and `as_of` (`DateBox`: set
+    `.value` to a date or `.text.value` to what an officer types),
+    `save_button`, `reapply_button`, `errors` (field -> HTML label), `message`,
+    `history`.
     """
 
     def __init__(self, workbook: Host) -> None:
@@ -44,57 +54,42 @@ class UpdatePanel:
 
         self.heading = widgets.HTML('<p class="ap-muted">Choose an action from the list.</p>')
         self.heading.add_class("ap-action-heading")
-        self.progress = widgets.IntSlider(
-            value=0,
-            min=0,
-            max=100,
-            step=1,
-            description="Progress %",
-            continuous_update=False,
-            readout=False,
-            style=_LABEL_STYLE,
-            layout=widgets.Layout(width="70%"),
+        self.progress = widgets.BoundedIntText(
+            value=0, min=0, max=100, step=5, description="Progress (%)"
         )
         self.progress.add_class("ap-progress")
-        self.progress_number = widgets.BoundedIntText(
-            value=0, min=0, max=100, layout=widgets.Layout(width="80px")
-        )
-        self.progress_number.add_class("ap-progress-number")
-        widgets.link((self.progress, "value"), (self.progress_number, "value"))
-        self.status = widgets.Dropdown(
-            options=options("status"),
-            description="Status",
-            style=_LABEL_STYLE,
-        )
+        self.status = widgets.Dropdown(options=options("status"), description="Status")
         self.status.add_class("ap-status")
-        self.due = widgets.DatePicker(description="Due date", style=_LABEL_STYLE)
-        self.due.add_class("ap-due")
+        self.due = DateBox("due", "Due date")
+        self.due.text.add_class("ap-due")
         self.reason = widgets.Textarea(
-            description="Reason for new date",
-            placeholder="Required when the due date changes: why has it moved?",
-            style=_LABEL_STYLE,
-            layout=widgets.Layout(width="98%", height="52px"),
+            description="Reason for the new due date (required)",
+            placeholder="Why has the date moved?",
+            rows=2,
         )
         self.reason.add_class("ap-reason")
+        self.confirm_past = widgets.Checkbox(
+            description="Yes, the new due date is in the past", indent=False
+        )
+        self.confirm_past.add_class("ap-confirm-past")
         self.note = widgets.Textarea(
             description="Note",
             placeholder="What has happened since the last update?",
-            style=_LABEL_STYLE,
-            layout=widgets.Layout(width="98%", height="64px"),
+            rows=3,
         )
         self.note.add_class("ap-note")
-        self.as_of = widgets.DatePicker(
-            description="Update as of", value=workbook.today(), style=_LABEL_STYLE
-        )
-        self.as_of.add_class("ap-as-of")
+        self.as_of = DateBox("as_of", "Update as of", blank_means="today")
+        self.as_of.text.add_class("ap-as-of")
 
-        self.errors: dict[str, widgets.HTML] = {
-            field: widgets.HTML() for field in ("progress", "status", "due", "reason", "note")
-        }
-        self.errors["as_of"] = widgets.HTML()
-        for field, label in self.errors.items():
+        self.errors: dict[str, widgets.HTML] = {}
+        for field in FIELDS:
+            label = getattr(self, field).error if field in ("due", "as_of") else widgets.HTML()
             label.add_class(f"ap-error-{field}")
-            label.add_class("ap-indent-update")
+            self.errors[field] = label
+        for field in ("progress", "status", "reason", "note"):
+            getattr(self, field).observe(
+                lambda _change, field=field: self._field_changed(field), "value"
+            )
 
         self.save_button = widgets.Button(
             description="Save update", button_style="primary", icon="check", disabled=True
@@ -117,44 +112,50 @@ class UpdatePanel:
         self.reason_row = widgets.VBox(
             [self.reason, self.errors["reason"]], layout=widgets.Layout(display="none")
         )
-        self.due.observe(self._due_changed, "value")
+        self.past_row = widgets.VBox([self.confirm_past], layout=widgets.Layout(display="none"))
+        self.due.text.observe(self._due_changed, "value")
         self.status.observe(self._status_changed, "value")
 
         self.controls = widgets.VBox(
             [
-                widgets.HBox([self.progress, self.progress_number]),
-                self.errors["progress"],
                 self.status,
                 self.errors["status"],
-                self.due,
-                self.errors["due"],
+                self.progress,
+                self.errors["progress"],
+                self.due.widget,
+                self.past_row,
                 self.reason_row,
                 self.note,
                 self.errors["note"],
-                self.as_of,
-                self.errors["as_of"],
+                self.as_of.widget,
                 widgets.HBox([self.save_button, self.reapply_button]),
                 self.message,
             ],
             layout=widgets.Layout(display="none"),
         )
+        self.controls.add_class("ap-stacked")
         self.widget = widgets.VBox(
             [
-                widgets.HTML("<h3>Update the action</h3>"),
+                widgets.HTML('<h2 id="ap-update-heading" tabindex="-1">Update the action</h2>'),
                 self.heading,
                 self.controls,
-                widgets.HTML("<h3>Recent history</h3>"),
+                widgets.HTML("<h2>Recent history</h2>"),
                 self.history,
-            ],
-            layout=widgets.Layout(width="100%"),
+            ]
         )
         self.widget.add_class("ap-panel")
         self.widget.add_class("ap-update-panel")
 
     # -- loading -------------------------------------------------------------
 
-    def load(self, action_id: str, keep_message: bool = False) -> None:
-        """Show an action's current values, ready to be changed."""
+    def load(self, action_id: str, keep_message: bool = False, focus: bool = False) -> None:
+        """Show an action's current values, ready to be changed.
+
+        With `focus`, the keyboard moves to the first control (Status: a
+        drop-down, which browsers let a widget focus; a number box does not),
+        so an officer who chose the action by keyboard does not tab past the
+        whole list.
+        """
         store = self.workbook.store
         action = store.get_action(action_id)
         self.action_id = action_id
@@ -166,10 +167,12 @@ class UpdatePanel:
             self.due.value = action["due"]
             self.reason.value = ""
             self.note.value = ""
+            self.confirm_past.value = False
             self.as_of.value = self.workbook.today()
         finally:
             self._loading = False
         self.reason_row.layout.display = "none"
+        self.past_row.layout.display = "none"
         self.reapply_button.layout.display = "none"
         self._clear_errors()
         if not keep_message:
@@ -179,6 +182,8 @@ class UpdatePanel:
         self.history.value = html.history_table(reversed(events[-HISTORY_SHOWN:]))
         self.controls.layout.display = ""
         self.save_button.disabled = False
+        if focus:
+            focus_soon(self.status)
 
     def clear(self) -> None:
         """Show no action (the selected one no longer matches the filters)."""
@@ -192,7 +197,11 @@ class UpdatePanel:
     # -- what the officer changed ----------------------------------------------
 
     def changed_fields(self) -> dict[str, Any]:
-        """The controlled fields whose value differs from the version loaded."""
+        """The controlled fields whose value differs from the version loaded.
+
+        Raises:
+            FieldError: the due date typed is not a date the plan accepts.
+        """
         if self.loaded is None:
             return {}
         changed: dict[str, Any] = {}
@@ -200,21 +209,30 @@ class UpdatePanel:
             changed["progress"] = self.progress.value
         if self.status.value != self.loaded["status"]:
             changed["status"] = self.status.value
-        if self.due.value is not None and self.due.value != self.loaded["due"]:
-            changed["due"] = self.due.value
+        due = self.due.value
+        if due is not None and due != self.loaded["due"]:
+            changed["due"] = due
         return changed
 
     def has_unsaved(self) -> bool:
         """True when the officer has changed or typed something not yet saved."""
-        return bool(self.changed_fields() or self.note.value.strip() or self.reason.value.strip())
+        try:
+            changed = bool(self.changed_fields())
+        except FieldError:
+            changed = True  # a half-typed date is unsaved work too
+        return changed or bool(self.note.value.strip() or self.reason.value.strip())
 
     def update_values(self) -> dict[str, Any]:
-        """The update record this save sends: unchanged fields are left blank."""
+        """The update record this save sends: unchanged fields are left blank.
+
+        Raises:
+            FieldError: a date typed is not a date the plan accepts.
+        """
         changed = self.changed_fields()
         values: dict[str, Any] = {
             "action_id": self.action_id,
             "by": self.workbook.who.value,
-            "as_of": self.as_of.value,
+            "as_of": self.as_of.value or self.workbook.today(),
             "note": self.note.value,
             **changed,
         }
@@ -227,7 +245,7 @@ class UpdatePanel:
             **self.changed_fields(),
             "reason": self.reason.value,
             "note": self.note.value,
-            "as_of": self.as_of.value,
+            "as_of": self.as_of.text.value,
         }
 
     # -- saving --------------------------------------------------------------
@@ -236,34 +254,31 @@ class UpdatePanel:
         """Validate and record the update; True when it was saved.
 
         Nothing is written unless every field is right; each problem is shown
-        under its field.
+        under its field and summed up under Save. Whatever goes wrong below
+        (a database that went away, a bug) is said in one line, never swallowed.
         """
         if self.action_id is None or self.loaded is None:
             return False
         self._clear_errors()
+        self.message.value = ""
         self.workbook.clear_who_error()
         try:
+            values = self.update_values()
+            self._check_past_due(values.get("due"))
             event = self.workbook.store.record_update(
-                self.update_values(),
-                expected_version=self.loaded["version"],
-                today=self.workbook.today(),
+                values, expected_version=self.loaded["version"], today=self.workbook.today()
             )
+        except FieldError as problem:
+            self._show_problems({problem.field: problem.message})
+            return False
         except ValidationError as problem:
             self._show_problems(problem.by_field())
             return False
         except StaleVersionError as stale:
-            self.reapply_button.layout.display = ""
-            self.message.value = html.message(
-                "bad",
-                f"<b>Not saved: {escape(stale.changed_by)} changed action "
-                f"{escape(stale.action_id)} at {escape(stale.changed_at)}</b> (it is now version "
-                f"{stale.current}; you started from version {stale.expected}). Your changes are "
-                "still on screen. Click <b>Reload and reapply</b> to load their version with "
-                "your changes on top, check it, then Save again.",
-            )
+            self._show_conflict(stale)
             return False
-        except ActionPlanError as problem:
-            self.message.value = html.message("bad", f"<b>Not saved:</b> {escape(str(problem))}")
+        except Exception as problem:  # anything from below is said, never swallowed
+            self.message.value = html.message("bad", f"<b>Not saved:</b> {html.one_line(problem)}")
             return False
         # Redraw first and confirm last, so "Saved" never shows beside stale figures.
         self.workbook.refresh(reload_open_action=True)
@@ -271,7 +286,7 @@ class UpdatePanel:
         self.message.value = html.message(
             "ok",
             f"<b>Saved {escape(event['action_id'])}</b> (version {event['version']}, "
-            f"as of {escape(event['as_of'])}): {summary}",
+            f"as of {html.day(event['as_of'])}): {summary}",
         )
         return True
 
@@ -279,7 +294,11 @@ class UpdatePanel:
         """Load the newest version and put the officer's unsaved changes back on it."""
         if self.action_id is None:
             return
-        inputs = self._inputs()
+        try:
+            inputs = self._inputs()
+        except FieldError as problem:
+            self._show_problems({problem.field: problem.message})
+            return
         self.load(self.action_id)
         self._loading = True
         try:
@@ -292,7 +311,7 @@ class UpdatePanel:
             self.progress.value = 100
         self.reason.value = inputs["reason"]
         self.note.value = inputs["note"]
-        self.as_of.value = inputs["as_of"]
+        self.as_of.text.value = inputs["as_of"]
         self._due_changed()
         assert self.loaded is not None
         self.message.value = html.message(
@@ -304,31 +323,64 @@ class UpdatePanel:
 
     # -- helpers -------------------------------------------------------------
 
+    def _check_past_due(self, due: date | None) -> None:
+        """Refuse a new due date already in the past until the officer says it is meant."""
+        if due is None or due >= self.workbook.today() or self.confirm_past.value:
+            return
+        self.past_row.layout.display = ""
+        raise FieldError(
+            "due",
+            f"{in_words(due)} is already in the past: tick the box below if that is "
+            "right, then Save again",
+        )
+
+    def _show_conflict(self, stale: StaleVersionError) -> None:
+        """Say who changed the action, when, and what they changed, and offer to reapply."""
+        events = [
+            event
+            for event in self.workbook.store.history(stale.action_id)
+            if event["version"] > stale.expected
+        ]
+        self.reapply_button.layout.display = ""
+        self.message.value = html.conflict(
+            stale.action_id, stale.changed_by, stale.changed_at, stale.expected, events
+        )
+
     def _show_problems(self, problems: dict[str, str]) -> None:
         general = []
+        named = []
         for field, text in problems.items():
             if field in self.errors:
                 self.errors[field].value = html.error(text)
+                named.append(html.FIELD_WORDS.get(field, field.replace("_", " ")))
                 if field == "reason":
                     self.reason_row.layout.display = ""
             elif field == "by":
                 self.workbook.show_who_error(text)
+                named.append("your name")
             else:
                 general.append(f"{escape(field.replace('_', ' '))}: {escape(text)}")
-        lead = "<b>Not saved.</b> Please correct the fields marked in red."
+        lead = "<b>Not saved.</b>"
+        if named:
+            lead += f" Please check: {escape(', '.join(named))} (marked in red)."
         self.message.value = html.message("bad", " ".join([lead, *general]))
 
     def _clear_errors(self) -> None:
         for label in self.errors.values():
             label.value = ""
 
+    def _field_changed(self, field: str) -> None:
+        if not self._loading:
+            self.errors[field].value = ""
+
     def _due_changed(self, _change: object = None) -> None:
-        moved = (
-            self.loaded is not None
-            and self.due.value is not None
-            and self.due.value != self.loaded["due"]
-        )
+        due = self.due.peek()
+        moved = self.loaded is not None and due is not None and due != self.loaded["due"]
         self.reason_row.layout.display = "" if moved else "none"
+        past = moved and due is not None and due < self.workbook.today()
+        self.past_row.layout.display = "" if past else "none"
+        if not past:
+            self.confirm_past.value = False
 
     def _status_changed(self, change: dict[str, Any]) -> None:
         if self._loading:
