@@ -83,19 +83,7 @@ class FindPanel:
         self._button_style = widgets.ButtonStyle()
         self.grid.add_class("ap-list")
         self.buttons: dict[str, widgets.Button] = {}
-        self.widget = widgets.HBox(
-            [
-                self.search,
-                self.owner,
-                self.team,
-                self.source,
-                self.status,
-                self.rag,
-                self.overdue,
-                self.not_updated,
-                self.clear_button,
-            ]
-        )
+        self.widget = widgets.HBox([*self._controls(), self.clear_button])
         self.widget.add_class("ap-filters")
         self.list_box = widgets.VBox(
             [
