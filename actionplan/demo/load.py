@@ -40,7 +40,9 @@ def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
         ActionPlanError: a file is missing (regenerate them with `python -m actionplan.demo`).
     """
     folder = Path(folder or DEMO_FOLDER)
-    files = [(kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER]
+    files = [
+        (kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER if kind != "person"
+    ]
     missing = [path.name for _, path in files if not path.exists()]
     if missing:
         raise ActionPlanError(
