@@ -66,7 +66,6 @@ def verify_password(password: str, stored: str | None) -> bool:
     return stored is not None and hmac.compare_digest(found, base64.b64decode(key))
 
 
-
 @cache
 def _dummy() -> str:
     """A hash nobody knows the password of (made once, when first needed)."""

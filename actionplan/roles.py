@@ -207,7 +207,9 @@ class Acting:
                 f"officers update the actions they own (theirs: {theirs}); ask a lead",
             )
         changed = sorted(
-            name for name, value in values.items() if value is not None and name not in OFFICER_FIELDS
+            name
+            for name, value in values.items()
+            if value is not None and name not in OFFICER_FIELDS
         )
         if changed:
             words = _FIELD_WORDS.get(changed[0], f"change the {changed[0]}")
@@ -234,4 +236,3 @@ def split_owns(text: object) -> tuple[str, ...]:
         if name:
             found.setdefault(name.casefold(), name)
     return tuple(found.values())
-

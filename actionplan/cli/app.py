@@ -118,8 +118,10 @@ def _first_line(error: object) -> str:
     return lines[0] if lines else "no message"
 
 
-def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
-    """Register a command of `actionplan` whose user errors become one-line exits."""
+def command(
+    name: str, group: click.Group | None = None
+) -> Callable[[Callable[..., Any]], click.Command]:
+    """Register a command of `actionplan` (or of `group`) whose user errors become one-line exits."""
 
     def decorate(function: Callable[..., Any]) -> click.Command:
         @wraps(function)
@@ -129,7 +131,7 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
             with user_errors(debug=bool(options and options.debug)):
                 return function(*args, **kwargs)
 
-        return cli.command(name)(run)
+        return (group or cli).command(name)(run)
 
     return decorate
 

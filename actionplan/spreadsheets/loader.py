@@ -203,9 +203,7 @@ class LoaderBase:
         its own event in their history.
         """
         table = schema.people
-        stored = {
-            found.login: found._mapping for found in self.conn.execute(select(table)).all()
-        }
+        stored = {found.login: found._mapping for found in self.conn.execute(select(table)).all()}
         seen: dict[str, int] = {}
         self.counts.setdefault("person", 0)
         for row, report in rows:

@@ -99,9 +99,7 @@ def _row(conn: Connection, login: str) -> dict[str, Any]:
     return dict(found._mapping)
 
 
-def add_person(
-    store: Database, record: Mapping[str, object], by: str | None = None
-) -> Person:
+def add_person(store: Database, record: Mapping[str, object], by: str | None = None) -> Person:
     """Register a person (SPEC section 7): login, name, role, and optionally owns, team, email.
 
     Raises:
