@@ -15,6 +15,7 @@ from __future__ import annotations
 from . import commentary as commentary
 from . import figures as figures
 from . import health as health
+from . import hub as hub
 from . import people as people
 from . import plan as plan
 from . import records as records
