@@ -291,4 +291,4 @@ def plan_name(store: Store) -> str:
     """The plan's file name (full path on hover) or its URL without password, escaped."""
     if store.path is not None:
         return f'<span title="{escape(str(store.path))}">{escape(store.path.name)}</span>'
-    return escape(store.display_name)
+    return f'<span class="ap-plan-name">{escape(store.display_name)}</span>'

@@ -101,7 +101,7 @@ def signed_in_person(store: Store, user: str = "") -> Person:
     )
     if not who_acts.checked:
         return Person(who_acts, name_box(user), widgets.HTML(sign_out))
-    who = widgets.Text(value=who_acts.name, description="Signed in as", disabled=True)
+    who = widgets.Text(value=who_acts.name, disabled=True)
     who.add_class("ap-who")
     who.layout.display = "none"
     if who_acts.person is None or not who_acts.person.active:
