@@ -16,6 +16,7 @@ finds orphans too. Screenshots go under the tests' tmp folders;
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -103,10 +104,8 @@ class Hub:
 
     def kill_everything(self) -> None:
         for pid in self.processes():
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         self.output.close()
 
 
