@@ -152,3 +152,24 @@ def test_sign_in_checks_the_plans_people_and_pauses_after_wrong_passwords(team: 
     change_person(team, "ola", {"active": False})
     assert authenticator.check_allowed("ola") is False  # left: the session ends too
     assert sign_in(authenticator, "ola", "a long enough password") is None
+
+
+def test_roles_can_follow_the_councils_groups(team: Store, monkeypatch) -> None:
+    from actionplan.hub.groups import post_auth_hook, role_from_groups
+    from actionplan.store.people import get_person, person_history
+
+    assert role_from_groups(["staff", "actionplan-officer", "actionplan-lead"]) == "lead"
+    assert role_from_groups(["staff"]) is None
+
+    class Hub:
+        @staticmethod
+        def normalize_username(name: str) -> str:
+            return name.lower()
+
+    monkeypatch.setenv("ACTIONPLAN_DB", str(team.path))
+    for login, groups in (("Ola", ["actionplan-lead"]), ("newcomer", ["actionplan-viewer"])):
+        auth = {"name": login, "groups": groups}
+        assert asyncio.run(post_auth_hook(Hub(), None, auth)) is auth
+    assert get_person(team, "ola").role == "lead"
+    assert get_person(team, "newcomer").role == "viewer"
+    assert person_history(team, "ola")[-1]["by"] == "JupyterHub groups"

@@ -238,6 +238,33 @@ def set_password(store: Database, login: str, password: str, by: str | None = No
         _save(conn, after, stored["version"] + 1, "password", who, changes)
 
 
+def follow_groups(
+    store: Database, login: str, name: str, role: str, by: str = "JupyterHub groups"
+) -> Person:
+    """Give a person the role their groups in the council's sign-on give (`hub.groups`).
+
+    Called by the team service only, for a council that manages roles as
+    groups in its directory: the hub, not a signed-in person, is the authority
+    then, so no manager check applies. A person signing in for the first time
+    is registered; a changed role is an event in their history like any other.
+    """
+    values = clean_record("person", {"login": login, "name": name or login, "role": role})
+    with store.write() as conn:
+        found = conn.execute(
+            select(schema.people).where(schema.people.c.login == values["login"])
+        ).first()
+        if found is None:
+            add_people_in(conn, [values], by, first_needs_manager=False)
+            return person_from_row({**values, "active": True})
+        stored = dict(found._mapping)
+        if stored["role"] != values["role"]:
+            after = {**stored, "role": values["role"]}
+            changes = {"role": {"old": stored["role"], "new": values["role"]}}
+            _save(conn, after, stored["version"] + 1, "change", by, changes)
+            stored = after
+    return person_from_row(stored)
+
+
 def check_password(store: Database, login: str, password: str) -> Person | None:
     """The person, when `login` is registered, active and `password` is theirs; else None.
 
