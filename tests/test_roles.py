@@ -332,3 +332,20 @@ def test_the_cli_records_an_allowed_update_under_the_persons_name(team: Store) -
     assert code == 0, out
     assert [e["by"] for e in team.history("A1")][-1] == "Ola Officer"
     assert [e["by"] for e in team.history("A2")][-1] == "Leo Lead"
+
+
+@pytest.mark.parametrize(
+    "login, args",
+    [
+        ("ola", ["update", "A1", "--status", "complete"]),
+        ("leo", ["add-source", "--id", "S2", "--kind", "audit", "--title", "Audit"]),
+        ("leo", ["update", "A2", "--status", "cancelled"]),
+        ("mona", ["people", "add", "newbie", "--name", "New Bie", "--role", "viewer"]),
+        ("mona", ["commentary", "--quarter", "2024-25-Q1", "--section", "overview", "--text", "t"]),
+    ],
+)
+def test_the_cli_allows_each_role_its_own_writes(team: Store, login: str, args: list[str]) -> None:
+    before = table_rows(team)
+    code, out, err = run(team, login, *args)
+    assert code == 0, err
+    assert table_rows(team) != before
