@@ -60,6 +60,7 @@ class Hub:
 
     def __init__(self, db: str, state: Path, log: Path) -> None:
         self.marker = uuid.uuid4().hex
+        self.state = state
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -370,6 +371,9 @@ def test_an_officers_page_can_run_no_code_and_shows_no_database_password(
     for pid in hub.processes():
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
         assert DB_SECRET.encode() not in command
+    assert DB_SECRET not in hub.text()  # nor in the hub's log...
+    for path in hub.state.rglob("*"):  # ...nor in any file the service wrote
+        assert not path.is_file() or DB_SECRET.encode() not in path.read_bytes(), path
 
 
 def test_signing_out_needs_a_new_sign_in(pages, hub: Hub) -> None:

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 #: How every `--quarter` option describes what it accepts (see `quarters.parse_quarter`).
 QUARTER_HELP = "e.g. 2024-25-Q3, 2024/25 Q3, current, previous or latest (any case)."
 #: How every `--by` option describes itself.
-BY_HELP = "Who is recording (default ACTIONPLAN_USER or login)."
+BY_HELP = (
+    "Who is recording (default JUPYTERHUB_USER, ACTIONPLAN_USER or login); "
+    "once people are registered, only your own name."
+)
 
 
 #: What a person sees when they press Ctrl-C: every write is one transaction, rolled back.
