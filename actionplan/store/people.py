@@ -15,10 +15,11 @@ be a manager, and no change may leave the plan without an active manager.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ..errors import FieldError, NotFoundError, ValidationError
 from ..identity import acting_login
@@ -54,10 +55,25 @@ def acting_in(conn: Connection, login: str | None = None) -> Acting:
     """
     who = (login if login is not None else acting_login()).strip()
     people = schema.people
+    if not _has_people_table(conn):
+        return Acting(who)  # a plan from before schema 4, being filled or migrated
     if conn.execute(select(func.count()).select_from(people)).scalar_one() == 0:
         return Acting(who)
     found = conn.execute(select(people).where(people.c.login == who.lower())).first()
     return Acting(who, person_from_row(found._mapping) if found else None, checked=True)
+
+
+#: Engines known to have the `people` table (once there, it stays).
+_WITH_PEOPLE: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _has_people_table(conn: Connection) -> bool:
+    if conn.engine in _WITH_PEOPLE:
+        return True
+    if conn.dialect.has_table(conn, "people"):
+        _WITH_PEOPLE.add(conn.engine)
+        return True
+    return False
 
 
 def acting(store: Database, login: str | None = None) -> Acting:
