@@ -17,6 +17,7 @@ from typing import Any
 from . import vocab
 from .dates import parse_date
 from .errors import FieldError, ValidationError
+from .roles import split_owns
 from .vocab import with_article
 
 MAX_ID_LENGTH = 64
@@ -81,6 +82,29 @@ def _choice(field: str) -> Callable[[object], str]:
         return vocab.normalise(field, str(value))
 
     return parse
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _login(value: object) -> str:
+    # JupyterHub lower-cases user names; so does the plan, so a login matches
+    # however it is typed.
+    text = _identifier(value).lower()
+    if any(char.isspace() for char in text):
+        raise ValueError(f"{text!r} has a space; a login is one word, as people sign in with it")
+    return text
+
+
+def _owns(value: object) -> str:
+    return "; ".join(split_owns(_free_text(value)))
+
+
+def _email(value: object) -> str:
+    text = _free_text(value)
+    if not _EMAIL.match(text):
+        raise ValueError(f"{text!r} is not an email address")
+    return text
 
 
 def _id_list(value: object) -> list[str]:
@@ -171,6 +195,15 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("team", _free_text),
         Field("summary", _free_text),
     ),
+    # SPEC section 7: a person of the team, the name they sign in with and their role.
+    "person": (
+        Field("login", _login, True),
+        Field("name", _free_text, True),
+        Field("role", _choice("role"), True),
+        Field("owns", _owns),
+        Field("team", _free_text),
+        Field("email", _email),
+    ),
 }
 
 #: Plural names used by `import --kind` and spreadsheet sheet names.
@@ -181,6 +214,7 @@ KIND_NAMES: dict[str, str] = {
     "updates": "update",
     "complaints": "complaint",
     "compliments": "compliment",
+    "people": "person",
 }
 
 

@@ -46,6 +46,9 @@ COMPLAINT_OUTCOMES: tuple[str, ...] = (
     "pending",
 )
 
+#: What a registered person may do (SPEC section 7), from least to most.
+ROLES: tuple[str, ...] = ("viewer", "officer", "lead", "manager")
+
 #: Who a report is for (SPEC section 6): `public` drops owner names and small counts.
 AUDIENCES: tuple[str, ...] = ("internal", "public")
 
@@ -110,6 +113,11 @@ WORDS: dict[str, str] = {
     "not_upheld": "Not upheld",
     "withdrawn": "Withdrawn",
     "pending": "Pending",
+    # roles
+    "viewer": "Viewer",
+    "officer": "Officer",
+    "lead": "Lead",
+    "manager": "Manager",
     # audiences
     "internal": "Internal",
     "public": "Public",
@@ -234,6 +242,7 @@ _LOOKUPS: dict[str, dict[str, str]] = {
     ),
     "outcome": _lookup(COMPLAINT_OUTCOMES),
     "audience": _lookup(AUDIENCES),
+    "role": _lookup(ROLES),
     "section": _lookup(COMMENTARY_SECTIONS),
     "quality_statement": {statement.strip().lower(): statement for statement in QUALITY_STATEMENTS},
 }
@@ -245,6 +254,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "stage": COMPLAINT_STAGES,
     "outcome": COMPLAINT_OUTCOMES,
     "audience": AUDIENCES,
+    "role": ROLES,
     "section": COMMENTARY_SECTIONS,
     "quality_statement": QUALITY_STATEMENTS,
 }

@@ -26,8 +26,10 @@ CORE: frozenset[str] = frozenset(
         "actionplan.history",
         "actionplan.identity",
         "actionplan.listing",
+        "actionplan.passwords",
         "actionplan.quarters",
         "actionplan.records",
+        "actionplan.roles",
         "actionplan.rules",
         "actionplan.summary",
         "actionplan.timeline",
@@ -43,7 +45,8 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"core", "store"},
     "workbook": {"core", "store"},
     "demo": {"core", "store", "spreadsheets"},
-    "cli": {"core", "store", "spreadsheets", "report", "workbook", "demo"},
+    "hub": {"core", "store", "workbook"},
+    "cli": {"core", "store", "spreadsheets", "report", "workbook", "demo", "hub"},
 }
 
 #: Libraries the core must never import: the database layer is the store's alone.

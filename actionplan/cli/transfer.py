@@ -12,7 +12,7 @@ from .app import BY_HELP, command, open_plan, plan_store
 @click.option(
     "--kind",
     default=None,
-    help="sources, recommendations, actions, updates, complaints or compliments "
+    help="people, sources, recommendations, actions, updates, complaints or compliments "
     "(an .xlsx without --kind takes every sheet named after a kind).",
 )
 @click.option("--by", default=None, help=BY_HELP)

@@ -37,6 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         name for name in field_names(kind) if name not in _NOT_DRAWN.get(kind, ())
     )
     for plural, kind in KIND_NAMES.items()
+    if kind != "person"  # the demo's people are written by hand (content/people.csv)
 }
 
 #: Scales and their default number of councils (`demo` is the hand-written one).

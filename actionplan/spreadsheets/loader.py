@@ -18,8 +18,10 @@ from sqlalchemy import Connection, select
 from ..errors import ActionPlanError, FieldError, ValidationError
 from ..history import STATE_COLUMNS
 from ..records import complaint_problems, field_names
+from ..roles import Acting
 from ..rules import EVENT_FIELDS
 from ..store import Store, bulk, schema, utc_now
+from ..store.people import SNAPSHOT, add_people_in
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .files import CellError
@@ -78,6 +80,10 @@ class LoaderBase:
         #: The fields the Actions sheet has columns for.
         self.action_columns: set[str] = set()
         self.noted: dict[tuple, str] = {}
+        #: Who is importing (`store.people.acting_in`); allows everything until set.
+        self.acting = Acting(self.by)
+        #: People to register, cleaned, with their row numbers.
+        self.people: list[tuple[dict[str, Any], int]] = []
 
     # -- helpers -----------------------------------------------------------
 
@@ -189,6 +195,38 @@ class LoaderBase:
                 links.extend((values["id"], a) for a in dict.fromkeys(values["action_ids"]))
                 self._count("complaint")
 
+    def check_people(self, rows: Rows) -> None:
+        """People: new logins are registered; a row the plan already holds unchanged is left out.
+
+        A row for a registered login that differs is refused: people are
+        changed one at a time with `actionplan people set`, so each change is
+        its own event in their history.
+        """
+        table = schema.people
+        stored = {found.login: found._mapping for found in self.conn.execute(select(table)).all()}
+        seen: dict[str, int] = {}
+        self.counts.setdefault("person", 0)
+        for row, report in rows:
+            values = row.values
+            login = values["login"]
+            if login in seen:
+                report("login", f"{login!r} is on row {seen[login]} too", row.number)
+                continue
+            seen[login] = row.number
+            have = stored.get(login)
+            if have is None:
+                self.people.append((dict(values), row.number))
+                self._count("person")
+                continue
+            for name in SNAPSHOT:
+                if name != "active" and values[name] != have[name]:
+                    report(
+                        name,
+                        f"is {values[name]!r} but {login} is registered with {have[name]!r}; "
+                        "change a person with actionplan people set",
+                        row.number,
+                    )
+
     def write(self) -> None:
         """Insert everything checked, in the order foreign keys need."""
         sqlite = self.conn.dialect.name == "sqlite"
@@ -204,6 +242,14 @@ class LoaderBase:
 
     def _write(self) -> None:
         conn = self.conn
+        if self.people:
+            add_people_in(
+                conn,
+                [values for values, _ in self.people],
+                self.acting.recorded_by(self.by) or self.acting.login,
+                first_needs_manager=not self.acting.checked,
+                rows=[number for _, number in self.people],
+            )
         for table, kind in (("sources", "source"), ("recommendations", "recommendation")):
             bulk.insert_rows(
                 conn, schema.metadata.tables[table], field_names(kind), self.records.get(table, [])

@@ -21,6 +21,7 @@ from ..errors import FieldError, NotFoundError, ValidationError
 from ..records import clean_record, complaint_problems
 from ..vocab import with_article
 from . import Store, schema
+from .people import acting_in
 
 #: Records whose dates `correct_date` may change: they carry no history of their own.
 CORRECTABLE: dict[str, str] = {
@@ -131,6 +132,7 @@ def correct_date(store: Store, kind: str, record_id: str, field: str, value: str
     Raises:
         FieldError: the kind, field or date is not one that can be corrected.
         NotFoundError: no such record.
+        NotPermittedError: people are registered and the person is not a lead or manager.
         ValidationError: the corrected record breaks a rule.
     """
     if kind not in CORRECTABLE:
@@ -149,6 +151,7 @@ def correct_date(store: Store, kind: str, record_id: str, field: str, value: str
     if day is None:
         raise FieldError(field, "is required")
     with store.write() as conn:
+        acting_in(conn).check_correction(kind)
         found = conn.execute(select(table).where(table.c.id == record_id)).first()
         if found is None:
             raise NotFoundError(f"there is no {kind} {record_id!r}")

@@ -80,6 +80,30 @@ def add_commentary(conn: Connection) -> None:
     )
 
 
+@migration(4)
+def add_people(conn: Connection) -> None:
+    """Add `people` and `people_history`: who may sign in, their roles, and every change to them."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE people ("
+        "login VARCHAR(64) NOT NULL, name TEXT NOT NULL, role VARCHAR(16) NOT NULL, "
+        "owns TEXT, team TEXT, email TEXT, active BOOLEAN NOT NULL, password_hash TEXT, "
+        f"version INTEGER NOT NULL, changed_at {timestamp} NOT NULL, changed_by TEXT NOT NULL, "
+        "PRIMARY KEY (login))"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE people_history ("
+        f"seq {serial} NOT NULL, login VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
+        f'kind VARCHAR(16) NOT NULL, "by" TEXT NOT NULL, recorded_at {timestamp} NOT NULL, '
+        "changes TEXT NOT NULL, name TEXT NOT NULL, role VARCHAR(16) NOT NULL, owns TEXT, "
+        "team TEXT, email TEXT, active BOOLEAN NOT NULL, PRIMARY KEY (seq), "
+        "CONSTRAINT uq_people_history_version UNIQUE (login, version), "
+        "FOREIGN KEY(login) REFERENCES people (login))"
+    )
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

@@ -8,6 +8,7 @@ rewrites it on every save from that replay, so the two cannot drift apart.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -23,8 +24,9 @@ from sqlalchemy import (
 
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
-#: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`.
-SCHEMA_VERSION = 3
+#: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`. 4: `people`
+#: and `people_history`.
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -168,4 +170,44 @@ commentary = Table(
     Column("by", Text, nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     UniqueConstraint("quarter", "section", "version", name="uq_commentary_version"),
+)
+
+#: Schema 4: the people of a team and their roles (SPEC section 7). `people` is
+#: each person as they stand (a cache, like `actions`), rewritten with every
+#: change; `people_history` is the record: one row per registration or change,
+#: never updated or deleted. A password is kept only as a scrypt hash, and its
+#: history row says that it changed, never the hash.
+people = Table(
+    "people",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("owns", Text),
+    Column("team", Text),
+    Column("email", Text),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("changed_by", Text, nullable=False),
+)
+
+people_history = Table(
+    "people_history",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(64), ForeignKey("people.login"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("by", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("owns", Text),
+    Column("team", Text),
+    Column("email", Text),
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("login", "version", name="uq_people_history_version"),
 )

@@ -1,6 +1,9 @@
 """Every write to a plan: new records, new actions, and updates to them.
 
-All writes go through here, so the history rules cannot be bypassed: an action
+All writes go through here, so the history rules cannot be bypassed, nor the
+roles of a team (SPEC section 7: each write first asks `people.acting_in` who
+is signed in and refuses what their role may not do; with no people
+registered everything is allowed, as before): an action
 is created with its first event, changed only by appending an event whose
 `version` follows the one the caller saw, and its current row is rewritten
 from the replay of its events in the same transaction. The rules themselves
@@ -33,6 +36,7 @@ from ..rules import (
 from ..timeline import Timeline
 from . import schema
 from .engine import utc_now
+from .people import acting_in
 from .reading import Reads, event_view
 
 #: How many times a save that named no version is retried when another save wins the race.
@@ -66,6 +70,7 @@ class Writes(Reads):
         """Record where recommendations came from (a peer challenge, a CQC assessment...)."""
         values = clean_record("source", record, row)
         with self._using(conn) as tx:
+            acting_in(tx).check_add("source")
             self._refuse_duplicate(tx, schema.sources, values["id"], row)
             tx.execute(insert(schema.sources).values(**values))
         return values
@@ -76,6 +81,7 @@ class Writes(Reads):
         """Record one recommendation under an existing source."""
         values = clean_record("recommendation", record, row)
         with self._using(conn) as tx:
+            acting_in(tx).check_add("recommendation")
             self._refuse_duplicate(tx, schema.recommendations, values["id"], row)
             self._require(tx, schema.sources, values["source_id"], "source_id", "source", row)
             tx.execute(insert(schema.recommendations).values(**values))
@@ -92,6 +98,7 @@ class Writes(Reads):
             raise ValidationError(problems)
         action_ids = values.pop("action_ids")
         with self._using(conn) as tx:
+            acting_in(tx).check_add("complaint")
             self._refuse_duplicate(tx, schema.complaints, values["id"], row)
             if values["escalated_from"]:
                 self._require(
@@ -121,6 +128,7 @@ class Writes(Reads):
         """Record a compliment (counted in the quarter it was received)."""
         values = clean_record("compliment", record, row)
         with self._using(conn) as tx:
+            acting_in(tx).check_add("compliment")
             self._refuse_duplicate(tx, schema.compliments, values["id"], row)
             tx.execute(insert(schema.compliments).values(**values))
         return values
@@ -138,14 +146,18 @@ class Writes(Reads):
         """Create an action and its first event, which carries every initial value.
 
         Raises:
+            NotPermittedError: the person acting may not add actions.
             ValidationError: a field is wrong, the id is taken, or the
                 recommendation does not exist.
         """
         today = today or date.today()
         values = creation_values(clean_record("action", record, row), today, row)
-        if not str(by or "").strip():
-            raise ValidationError([FieldError("by", "is required", row)])
         with self._using(conn) as tx:
+            actor = acting_in(tx)
+            actor.check_add("action")
+            who = actor.recorded_by(by, row)
+            if not who:
+                raise ValidationError([FieldError("by", "is required", row)])
             self._refuse_duplicate(tx, schema.actions, values["id"], row)
             self._require(
                 tx,
@@ -155,7 +167,6 @@ class Writes(Reads):
                 "recommendation",
                 row,
             )
-            who = str(by).strip()
             events = creation_events(values, who, _Clock(), today)
             current = Timeline.created(values, events, 0, who).current_row(today)
             tx.execute(insert(schema.actions).values(**current))
@@ -189,6 +200,8 @@ class Writes(Reads):
 
         Raises:
             NotFoundError: no such action.
+            NotPermittedError: the person acting may not make this update
+                (SPEC section 7), or `by` names someone else.
             StaleVersionError: the action changed since `expected_version`.
             ValidationError: the update breaks a rule (each problem named).
         """
@@ -217,12 +230,17 @@ class Writes(Reads):
     ) -> dict[str, Any]:
         action_id = values["action_id"]
         current = tx.execute(
-            select(schema.actions.c.version).where(schema.actions.c.id == action_id)
+            select(schema.actions.c.version, schema.actions.c.owner).where(
+                schema.actions.c.id == action_id
+            )
         ).first()
         if current is None:
             raise ValidationError(
                 [FieldError("action_id", f"there is no action {action_id!r}", row)]
             )
+        actor = acting_in(tx)
+        actor.check_update(action_id, current.owner, values, row)
+        by = actor.recorded_by(values["by"], row)
         version = current.version
         if expected_version is not None and expected_version != version:
             raise self._stale(tx, action_id, expected_version, version)
@@ -240,7 +258,6 @@ class Writes(Reads):
                 ]
             )
         assignments, changes = plan_update(before, values, today, row)
-        by = str(values["by"]).strip()
         recorded_at = utc_now()
         event = event_record(
             action_id,

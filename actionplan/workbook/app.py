@@ -31,7 +31,7 @@ from .commentary import CommentaryPanel
 from .find import FindPanel
 from .forms import RecordForms
 from .overview import Overview
-from .person import name_box
+from .person import signed_in_person
 from .selection import find_actions
 from .tabs import LazyTabs, Page
 from .update import UpdatePanel
@@ -68,8 +68,9 @@ class Workbook:
     Args:
         db: a database file or SQLAlchemy URL, or an open `Store`; empty means
             `ACTIONPLAN_DB`, then `data/actionplan.db`.
-        user: who is recording; empty means `ACTIONPLAN_USER`, else "Your name"
-            starts empty (see `person`).
+        user: who is recording in a plan with nobody registered; empty means
+            `ACTIONPLAN_USER`, else "Your name" starts empty. With people
+            registered it is ignored: the signed-in person records (see `person`).
         today: the day updates default to and overdue is judged at (tests fix
             it; None means the real today, read at each use).
 
@@ -81,7 +82,7 @@ class Workbook:
     PAGES: ClassVar[list[Page]] = [
         Page("Find and update", lambda workbook: workbook.work),
         Page("My overview", lambda workbook: workbook.overview.widget),
-        Page("Record new work", lambda workbook: workbook.forms.widget),
+        Page("Record new work", lambda workbook: workbook.forms_page()),
         Page("Commentary", lambda workbook: workbook.commentary.widget),
     ]
 
@@ -115,7 +116,8 @@ class Workbook:
             )
             self.widget.add_class("ap-workbook")
             return
-        self.who = name_box(user)
+        self.person = signed_in_person(self.store, user)
+        self.who = self.person.who
         self.who_error = widgets.HTML()
         self.who_error.add_class("ap-error-by")
         self.refresh_button = widgets.Button(description="Re-read the plan", icon="refresh")
@@ -129,6 +131,7 @@ class Workbook:
                     f"<h1>Improvement actions: {escape(self.store.council)}</h1>"
                     f'<p>{HELP} <span class="ap-muted">Plan: {plan_name(self.store)}.</span></p>'
                 ),
+                self.person.line,
                 widgets.HBox(
                     [self.who, self.refresh_button],
                     layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 12px"),
@@ -164,8 +167,19 @@ class Workbook:
     def commentary(self) -> CommentaryPanel:
         """The managers' commentary tab, built on first use."""
         if self._commentary is None:
-            self._commentary = CommentaryPanel(self.store, lambda: self.who.value, self.today)
+            self._commentary = CommentaryPanel(
+                self.store, lambda: self.who.value, self.today, self.person.may("manager")
+            )
         return self._commentary
+
+    def forms_page(self) -> widgets.Widget:
+        """The "Record new work" tab: the forms, for those whose role may add records."""
+        if self.person.may("lead"):
+            return self.forms.widget
+        return widgets.HTML(
+            '<p class="ap-muted">Leads and managers record new sources, recommendations, '
+            "actions, complaints and compliments.</p>"
+        )
 
     # -- the day and the person ----------------------------------------------
 
@@ -277,4 +291,4 @@ def plan_name(store: Store) -> str:
     """The plan's file name (full path on hover) or its URL without password, escaped."""
     if store.path is not None:
         return f'<span title="{escape(str(store.path))}">{escape(store.path.name)}</span>'
-    return escape(store.display_name)
+    return f'<span class="ap-plan-name">{escape(store.display_name)}</span>'

@@ -76,6 +76,9 @@ STYLE = """
 .ap-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
 .ap-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; }
 .ap-tabs > .lm-TabBar { height: auto; min-height: 0; }
+.ap-tabs > .lm-TabBar .lm-TabBar-tab .lm-TabBar-tabLabel { color: #3d3d3d; }
+.ap-plan-name { overflow-wrap: anywhere; }
+.ap-workbook .ap-signed-in a { color: #1a4fb8; text-decoration: underline; margin-left: 6px; }
 .ap-bar { display: flex; align-items: center; margin: 3px 0; }
 .ap-bar-label { width: 110px; }
 .ap-bar-fill { height: 18px; margin-right: 6px; border-radius: 3px; }

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import listing
 from ..history import to_timestamp
+from ..roles import owner_key
 from ..vocab import word
 
 #: An action not updated for this many days shows under "not updated for 60 days".
@@ -37,6 +38,8 @@ class Filters:
     overdue: bool = False
     not_updated: bool = False
     search: str = ""
+    #: "My actions only": the owner names the signed-in person answers for.
+    mine: tuple[str, ...] = ()
 
 
 def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataFrame:
@@ -49,6 +52,9 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
         filters.overdue,
         filters.search,
     )
+    if filters.mine:
+        keys = {owner_key(name) for name in filters.mine}
+        found = found[found["owner"].map(owner_key).isin(keys)]
     if filters.source:
         found = found[found["source_id"] == filters.source]
     if filters.rag:
@@ -62,7 +68,8 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
 
 def describe_filters(filters: Filters) -> str:
     """The filters in effect, in words (escaped), for the overview's reader."""
-    parts = [
+    parts = ["my actions only"] if filters.mine else []
+    parts += [
         f"{label} {escape(value)}"
         for label, value in (
             ("owner", filters.owner),
