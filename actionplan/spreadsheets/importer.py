@@ -45,6 +45,7 @@ DEPENDENCY_ORDER: tuple[str, ...] = (
     "update",
     "complaint",
     "compliment",
+    "cqc_score",
 )
 PLURAL: dict[str, str] = {kind: plural for plural, kind in KIND_NAMES.items()}
 
@@ -137,7 +138,9 @@ def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
         chosen = [entry for entry in titled if entry[1] is not None]
         kinds = [entry[1] for entry in chosen]
         if not chosen:
-            names = "Sources, Recommendations, Actions, History, Complaints, Compliments"
+            names = (
+                "Sources, Recommendations, Actions, History, Complaints, Compliments, CQC scores"
+            )
             raise ActionPlanError(
                 f"{path}: no sheet is named after a record kind ({names}); "
                 "rename a sheet or give --kind"
@@ -235,6 +238,8 @@ def import_parts(
             loader.check_update(rows[kind])
         elif kind == "complaint" and kind in rows:
             loader.check_complaint(rows[kind])
+        elif kind == "cqc_score" and kind in rows:
+            loader.check_cqc_score(rows[kind])
         elif kind in rows:
             loader.check_plain(kind, rows[kind])
     loader.check_references(unread)
