@@ -133,7 +133,6 @@ class ReportContext(AudienceRules):
         self.summary = self.summary_of(self.quarter)
         self.previous_summary = self.summary_of(self.quarter.previous())
 
-
     def section(self, key: str, body: str) -> Section:
         """A report section: its heading, the manager's commentary on it, then `body`."""
         note = self.commentary.get(key)
@@ -161,7 +160,6 @@ class ReportContext(AudienceRules):
             return [self.quarter]
         first = quarter_of(min(days).date(), self.data.first_month)
         return quarters_between(min(first, self.quarter), self.quarter)
-
 
     def action_headings(self) -> list[str]:
         """The first columns of every table of actions: id, title and (internal only) owner."""

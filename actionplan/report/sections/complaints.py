@@ -70,8 +70,10 @@ def complaints(ctx: ReportContext) -> Section:
         table_or_none(themes, "No complaints were received this quarter."),
         "<h3>Timeliness</h3>",
         timeliness_table(
-            ctx, now, f"Acknowledgements and responses due in {ctx.quarter.label}, as at "
-            f"{day(ctx.quarter.end)}"
+            ctx,
+            now,
+            f"Acknowledgements and responses due in {ctx.quarter.label}, as at "
+            f"{day(ctx.quarter.end)}",
         ).to_html(),  # fmt: skip
         "<h3>Decisions and remedies</h3>",
         outcomes.to_html(),

@@ -36,9 +36,7 @@ def bands_table(percent_whole: int) -> Table:
     for index, (rating, lowest) in enumerate(CQC_RATINGS):
         highest = 100 if index == 0 else bounds[index - 1] - 1
         within = lowest <= percent_whole <= highest
-        rows.append(
-            [word(rating), f"{lowest}% to {highest}%", "This assessment" if within else ""]
-        )
+        rows.append([word(rating), f"{lowest}% to {highest}%", "This assessment" if within else ""])
     return Table(
         "CQC rating bands: the total score as a percentage of the maximum",
         ["Rating", "Percentage", "Where this assessment falls"],
