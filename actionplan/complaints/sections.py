@@ -101,8 +101,14 @@ def received(ctx: AnnualContext) -> Section:
         f"Complaint records received in {ctx.year.label}, by stage",
         ["Stage", "Received"],
         [
-            [word(stage, "stage"), ctx.count_figure(f"received.{stage}", now["received"][stage])]
-            for stage in COMPLAINT_STAGES
+            [word(stage, "stage"), shown]
+            for stage, shown in zip(
+                COMPLAINT_STAGES,
+                ctx.breakdown_figures(
+                    [(f"received.{stage}", now["received"][stage]) for stage in COMPLAINT_STAGES]
+                ),
+                strict=True,
+            )
         ],
         numeric=[1],
         foot=["All stages", ctx.count_figure("received_total", now["received_total"])],
@@ -111,20 +117,33 @@ def received(ctx: AnnualContext) -> Section:
         f"Complaint records received in {ctx.year.label}, by procedure",
         ["Procedure", "Received"],
         [
-            [
-                word(name),
-                ctx.count_figure(
-                    f"received_by_procedure.{name}", now["received_by_procedure"][name]
+            [word(name), shown]
+            for name, shown in zip(
+                COMPLAINT_PROCEDURES,
+                ctx.breakdown_figures(
+                    [
+                        (f"received_by_procedure.{name}", now["received_by_procedure"][name])
+                        for name in COMPLAINT_PROCEDURES
+                    ]
                 ),
-            ]
-            for name in COMPLAINT_PROCEDURES
+                strict=True,
+            )
         ],
         numeric=[1],
     )
     themes = Table(
         f"Subjects of the complaint records received in {ctx.year.label}",
         ["Subject", "Received"],
-        [[theme, ctx.small(count)] for theme, count in now["by_theme"].items()],
+        [
+            [theme, shown]
+            for theme, shown in zip(
+                now["by_theme"],
+                ctx.breakdown_figures(
+                    [(f"by_theme.{theme}", count) for theme, count in now["by_theme"].items()]
+                ),
+                strict=True,
+            )
+        ],
         numeric=[1],
     )
     body = (

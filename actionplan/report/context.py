@@ -73,6 +73,26 @@ class AudienceRules:
         """A complaint count as a tagged figure; its exact value left out where it is `<5`."""
         return figure(name, count, self.small(count), self.is_small(count))
 
+    def breakdown_figures(self, cells: list[tuple[str, int]]) -> list[Markup]:
+        """The cells of a breakdown whose total is shown too (stages of the number received).
+
+        In public a count from 1 to 4 is `<5`; when only one cell is, the next
+        smallest count is withheld as well, so the hidden one cannot be worked
+        back from the total.
+        """
+        small = [index for index, (_name, count) in enumerate(cells) if self.is_small(count)]
+        withheld: set[int] = set()
+        if len(small) == 1:
+            others = [(count, index) for index, (_n, count) in enumerate(cells) if count > 4]
+            if others:
+                withheld.add(min(others)[1])
+        return [
+            figure(name, count, "withheld", True)
+            if index in withheld
+            else self.count_figure(name, count)
+            for index, (name, count) in enumerate(cells)
+        ]
+
     def rate_shown(self, value: float | None, *counts: int) -> str:
         """A complaint rate, withheld in public when any count behind it is 1 to 4."""
         if any(self.is_small(count) for count in counts):

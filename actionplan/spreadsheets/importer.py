@@ -69,7 +69,9 @@ def kind_named(text: str) -> str | None:
 
 def kind_from_file_name(path: Path) -> str | None:
     """The kind a file's name says it holds (`actions.csv`, `q3-updates.csv`), if exactly one."""
-    found = {kind_named(word) for word in _WORDS.findall(path.stem.lower())} - {None}
+    words = _WORDS.findall(path.stem.lower())
+    pairs = ["_".join(pair) for pair in zip(words, words[1:], strict=False)]  # cqc_scores
+    found = {kind_named(word) for word in words + pairs} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -170,7 +172,8 @@ def import_file(
         store: the plan to add to.
         path: a `.csv` (its kind from `kind` or its name) or `.xlsx` file. A
             workbook without `kind` imports every sheet named after a kind.
-        kind: sources, recommendations, actions, updates, complaints or compliments.
+        kind: sources, recommendations, actions, updates, complaints, compliments or
+            cqc_scores.
         by: who is recording; the creator of imported actions.
         today: the date nothing may be dated after (tests pass a fixed one).
 
