@@ -108,7 +108,7 @@ def _build_v1(url: str) -> None:
     store = Store(url)
     with store.write() as conn:
         schema_v1.create(conn)
-    fill_plan(store)
+    fill_plan(store, first_schema=True)
     store.close()
 
 
