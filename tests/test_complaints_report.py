@@ -265,3 +265,18 @@ def test_a_year_far_from_the_plan_is_refused_in_one_line(annual: dict, tmp_path:
     assert result.stderr.count("\n") == 1
     assert "year: 2010-11 is before the plan's first data" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_one_small_count_beside_a_shown_total_takes_the_next_smallest_with_it() -> None:
+    from actionplan.report.context import AudienceRules
+
+    class Public(AudienceRules):
+        audience = "public"
+
+    shown = [str(cell) for cell in Public().breakdown_figures([("a", 80), ("b", 3), ("c", 12)])]
+    assert ">80<" in shown[0] and 'data-value="80"' in shown[0]
+    assert ">&lt;5<" in shown[1] and "data-value" not in shown[1]
+    assert ">withheld<" in shown[2] and "data-value" not in shown[2]
+    # Two small counts cannot be told apart from the total: nothing more is withheld.
+    shown = [str(cell) for cell in Public().breakdown_figures([("a", 80), ("b", 3), ("c", 2)])]
+    assert ">80<" in shown[0]
