@@ -8,13 +8,15 @@ from memory instead of querying per quarter. Nothing here touches a database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from . import figures, history
+from .complaints.deadlines import DeadlineSettings
+from .complaints.figures import window_figures
 from .quarters import Quarter, parse_quarter
 
 
@@ -31,6 +33,12 @@ class PlanData:
     council: str
     database: str
     latest: Callable[[], Quarter] | None = None
+    #: The plan's complaint time limits (SPEC section 10).
+    deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    #: CQC assessment scores: source_id, quality_statement, score.
+    cqc_scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["source_id", "quality_statement", "score"])
+    )
 
     def state_at(self, day: date | pd.Timestamp) -> pd.DataFrame:
         """Every action as it stood at the end of `day`."""
@@ -50,5 +58,5 @@ def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
         "actions": figures.action_figures(state, previous_state, quarter),
-        "complaints": figures.complaint_figures(data.complaints, data.compliments, quarter),
+        "complaints": window_figures(data.complaints, data.compliments, quarter, data.deadlines),
     }

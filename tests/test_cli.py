@@ -223,6 +223,15 @@ def test_summary_json_has_the_exact_shape_of_spec_section_5(one_action: Store) -
         "remedies_late",
         "remedies_outstanding",
         "compliments",
+        # SPEC section 10's timeliness figures
+        "responses_due",
+        "responded_on_time",
+        "responded_late",
+        "response_outstanding",
+        "acknowledgements_due",
+        "acknowledged_on_time",
+        "acknowledged_on_time_rate",
+        "timeliness_by_procedure",
     ]
     assert list(result["complaints"]["received"]) == ["stage1", "stage2", "ombudsman"]
     assert result["actions"]["on_time_rate"] == 1.0

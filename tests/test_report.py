@@ -218,7 +218,7 @@ def test_plain_papermill_command_runs_the_notebook(rendered: dict, tmp_path: Pat
         if "text/html" in output.get("data", {})
     ]
     assert any(quarter in fragment for fragment in html)
-    assert len(html) == 9
+    assert len(html) == 10
 
 
 def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:

@@ -3,7 +3,8 @@
 `app` holds the group and what every command shares; the commands live by
 what they work on: `plan` (creating and updating actions, listing them and
 their history), `records` (sources, recommendations, complaints, compliments,
-and `show` for one action), `figures` (summaries), `transfer` (import, export,
+and `show` for one action), `figures` (summaries), `complaints` (a year's complaint figures, the time
+limits, the annual complaints report), `transfer` (import, export,
 backup, migrate), `health` (check and correct dates), `reports` (the quarterly
 report and the board paper), `commentary` (the quarter's commentary),
 `people` (the team and its roles), `hub` (the team service) and `workbook`
@@ -13,6 +14,7 @@ report and the board paper), `commentary` (the quarter's commentary),
 from __future__ import annotations
 
 from . import commentary as commentary
+from . import complaints as complaints
 from . import figures as figures
 from . import health as health
 from . import hub as hub

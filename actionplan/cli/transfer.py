@@ -65,7 +65,10 @@ def import_command(
             counts = import_file(open_plan(ctx), file, kind=kind, by=by or default_user())
         except KindNeededError as error:
             raise click.UsageError(str(error)) from None
-    click.echo("Imported " + ", ".join(counted(n, KIND_NAMES[name]) for name, n in counts.items()))
+    click.echo(
+        "Imported "
+        + ", ".join(counted(n, KIND_NAMES[name].replace("_", " ")) for name, n in counts.items())
+    )
 
 
 @command("export")

@@ -13,7 +13,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _failed_section(notebook: Any) -> str:
+def _failed_section(notebook: Any, headings: Mapping[str, str] = SECTION_HEADINGS) -> str:
     """The report section of the cell that raised, from its `section-*` tag.
 
     Found by its error output rather than papermill's cell index, which the
@@ -83,7 +83,7 @@ def _failed_section(notebook: Any) -> str:
                 return "loading the plan"
             if tag.startswith("section-"):
                 key = tag.removeprefix("section-")
-                return SECTION_HEADINGS.get(key, key)
+                return headings.get(key, key)
         return f"cell {index}"
     return "unknown"
 
@@ -98,14 +98,18 @@ def execute(
     parameters: dict[str, Any],
     environment: dict[str, str],
     km: Any = None,
+    notebook: Path | None = None,
+    headings: Mapping[str, str] = SECTION_HEADINGS,
 ) -> Any:
-    """Run the report notebook with papermill; on failure keep it and raise one line.
+    """Run a report notebook with papermill; on failure keep it and raise one line.
 
     Args:
         paths: where the running and failed notebooks go.
-        parameters: `quarter`, `db` and `audience`.
+        parameters: the notebook's parameters (`quarter` or `year`, `db`, `audience`).
         environment: variables the kernel needs (set only while it starts).
         km: a started kernel manager to reuse (render_all), or None for a new kernel.
+        notebook: the notebook to run (default the quarterly report's, `report_notebook()`).
+        headings: the notebook's section headings by `section-*` tag, to name a failure.
 
     Raises:
         ReportError: naming the section that failed and the error.
@@ -118,7 +122,7 @@ def execute(
     try:
         with _environment(environment), _kernel(km) as manager:
             executed = papermill.execute_notebook(
-                str(report_notebook()),
+                str(notebook or report_notebook()),
                 str(running),
                 parameters=parameters,
                 kernel_name="python3",
@@ -129,8 +133,8 @@ def execute(
             )
     except PapermillExecutionError as error:
         kept = keep_failed(running, paths)
-        notebook = nbformat.read(kept, as_version=4) if kept else None
-        section = _failed_section(notebook)
+        failed = nbformat.read(kept, as_version=4) if kept else None
+        section = _failed_section(failed, headings)
         raise ReportError(
             f'report section "{section}" failed: {error.ename}: {first_line(error.evalue)} '
             f"(failed notebook kept at {kept or running})"

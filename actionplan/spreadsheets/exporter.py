@@ -255,6 +255,14 @@ def export_xlsx(
             field_names("compliment"),
             _cells(_records(store.table("compliments"), field_names("compliment"))),
         ),
+        (
+            "CQC scores",
+            field_names("cqc_score"),
+            _records(
+                store.table("cqc_scores").sort_values(["source_id", "quality_statement"]),
+                field_names("cqc_score"),
+            ),
+        ),
     ]
     people = store.table("people")
     if len(people):  # a plan with a team: its people, never their password hashes

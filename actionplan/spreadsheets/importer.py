@@ -47,6 +47,7 @@ DEPENDENCY_ORDER: tuple[str, ...] = (
     "update",
     "complaint",
     "compliment",
+    "cqc_score",
 )
 PLURAL: dict[str, str] = {kind: plural for plural, kind in KIND_NAMES.items()}
 
@@ -70,7 +71,9 @@ def kind_named(text: str) -> str | None:
 
 def kind_from_file_name(path: Path) -> str | None:
     """The kind a file's name says it holds (`actions.csv`, `q3-updates.csv`), if exactly one."""
-    found = {kind_named(word) for word in _WORDS.findall(path.stem.lower())} - {None}
+    words = _WORDS.findall(path.stem.lower())
+    pairs = ["_".join(pair) for pair in zip(words, words[1:], strict=False)]  # cqc_scores
+    found = {kind_named(word) for word in words + pairs} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -139,7 +142,9 @@ def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
         chosen = [entry for entry in titled if entry[1] is not None]
         kinds = [entry[1] for entry in chosen]
         if not chosen:
-            names = "Sources, Recommendations, Actions, History, Complaints, Compliments"
+            names = (
+                "Sources, Recommendations, Actions, History, Complaints, Compliments, CQC scores"
+            )
             raise ActionPlanError(
                 f"{path}: no sheet is named after a record kind ({names}); "
                 "rename a sheet or give --kind"
@@ -169,7 +174,8 @@ def import_file(
         store: the plan to add to.
         path: a `.csv` (its kind from `kind` or its name) or `.xlsx` file. A
             workbook without `kind` imports every sheet named after a kind.
-        kind: people, sources, recommendations, actions, updates, complaints or compliments.
+        kind: people, sources, recommendations, actions, updates, complaints,
+            compliments or cqc_scores.
         by: who is recording; the creator of imported actions.
         today: the date nothing may be dated after (tests pass a fixed one).
 
@@ -251,6 +257,8 @@ def import_parts(
             loader.check_complaint(rows[kind])
         elif kind == "person" and kind in rows:
             loader.check_people(rows[kind])
+        elif kind == "cqc_score" and kind in rows:
+            loader.check_cqc_score(rows[kind])
         elif kind in rows:
             loader.check_plain(kind, rows[kind])
     loader.check_references(unread)

@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from ..complaints.checks import settle_complaint
+from ..cqc import cqc_source_problem
 from ..errors import ActionPlanError, FieldError, ValidationError
 from ..history import STATE_COLUMNS
-from ..records import complaint_problems, field_names
+from ..records import field_names
 from ..roles import Acting
 from ..rules import EVENT_FIELDS
 from ..store import Store, bulk, schema, utc_now
@@ -168,15 +170,16 @@ class LoaderBase:
                 self._count(kind)
 
     def check_complaint(self, rows: Rows) -> None:
-        """Complaints: escalations name an earlier record, action ids exist."""
+        """Complaints: settled and judged as `Store.add_complaint` would; escalations name
+        an earlier record, action ids exist."""
         names = [name for name in field_names("complaint") if name != "action_ids"]
         complaints = self.records.setdefault("complaints", [])
         links = self.records.setdefault("complaint_actions", [])
         self.counts.setdefault("complaint", 0)
+        settings = self.store.deadline_settings(self.conn)
         for row, report in rows:
             values = dict(row.values)
-            values["outcome"] = values["outcome"] or "pending"
-            problems = complaint_problems(values, row.number)
+            problems = settle_complaint(values, settings, row.number)
             for problem in problems:
                 report(problem.field, problem.message, row.number)
             ok = not problems
@@ -226,6 +229,36 @@ class LoaderBase:
                         "change a person with actionplan people set",
                         row.number,
                     )
+
+    def check_cqc_score(self, rows: Rows) -> None:
+        """CQC scores: each names a CQC assessment, once per quality statement."""
+        found = self.records.setdefault("cqc_scores", [])
+        self.counts.setdefault("cqc_score", 0)
+        kinds = dict(self.conn.execute(select(schema.sources.c.id, schema.sources.c.kind)).all())
+        kinds.update((record[0], record[1]) for record in self.records.get("sources", []))
+        scores = schema.cqc_scores.c
+        taken = {
+            (source, statement): score
+            for source, statement, score in self.conn.execute(
+                select(scores.source_id, scores.quality_statement, scores.score)
+            )
+        }
+        for row, report in rows:
+            values = row.values
+            key = (values["source_id"], values["quality_statement"])
+            problem = cqc_source_problem(values["source_id"], kinds.get(values["source_id"]))
+            if problem:
+                report("source_id", problem, row.number)
+            elif key in taken:
+                report(
+                    "quality_statement",
+                    f"{key[0]} already scores {key[1]!r} ({taken[key]})",
+                    row.number,
+                )
+            else:
+                taken[key] = values["score"]
+                found.append((*key, values["score"]))
+                self._count("cqc_score")
 
     def write(self) -> None:
         """Insert everything checked, in the order foreign keys need."""
@@ -277,4 +310,7 @@ class LoaderBase:
         )
         bulk.insert_rows(
             conn, schema.compliments, field_names("compliment"), self.records.get("compliments", [])
+        )
+        bulk.insert_rows(
+            conn, schema.cqc_scores, field_names("cqc_score"), self.records.get("cqc_scores", [])
         )

@@ -104,6 +104,36 @@ def add_people(conn: Connection) -> None:
     )
 
 
+@migration(5)
+def add_complaint_deadlines_and_cqc_scores(conn: Connection) -> None:
+    """Add SPEC section 10's complaint fields and the `cqc_scores` table.
+
+    Complaints recorded before this step followed no recorded procedure; they
+    become `statutory`, the procedure for adult social care and the default.
+    Their `response_due` is left blank (nothing was recorded to work it out
+    from; `correct-date` can give one).
+    """
+    columns = (
+        "procedure VARCHAR(16) NOT NULL DEFAULT 'statutory'",
+        "acknowledged_on DATE",
+        "response_due DATE",
+        "responded_on DATE",
+        "extended_to DATE",
+        "extension_reason TEXT",
+        "lgsco_reference VARCHAR(16)",
+        "lgsco_decision VARCHAR(32)",
+        "remedied_before_ombudsman VARCHAR(3)",
+    )
+    for column in columns:
+        conn.exec_driver_sql(f"ALTER TABLE complaints ADD COLUMN {column}")
+    conn.exec_driver_sql(
+        "CREATE TABLE cqc_scores ("
+        "source_id VARCHAR(64) NOT NULL, quality_statement VARCHAR(64) NOT NULL, "
+        "score INTEGER NOT NULL, PRIMARY KEY (source_id, quality_statement), "
+        "FOREIGN KEY(source_id) REFERENCES sources (id))"
+    )
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

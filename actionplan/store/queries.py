@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from .. import figures, listing
+from ..complaints.figures import year_figures
 from ..errors import ActionPlanError, FieldError
-from ..quarters import Quarter, parse_quarter
+from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year
 from ..records import as_plain
 from ..rules import RULE_FIELDS
 from ..summary import PlanData, quarter_summary
@@ -39,6 +40,8 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         council=store.council,
         database=store.display_name,
         latest=lambda: latest_quarter(store),
+        deadlines=store.deadline_settings(),
+        cqc_scores=store.table("cqc_scores"),
     )
 
 
@@ -100,6 +103,48 @@ def reportable_quarter(store: Store, quarter: Quarter, today: date | None = None
             f"{quarter.label} is more than a year after the plan's latest data ({last.label})",
         )
     return quarter
+
+
+def resolve_year(
+    store: Store, text: str | FinancialYear, today: date | None = None
+) -> FinancialYear:
+    """A financial year as commands accept it (`2024-25`, `current`, `previous`), in the
+    plan's own year (its first month)."""
+    return parse_year(text, today, store.first_month)
+
+
+def reportable_year(store: Store, year: FinancialYear, today: date | None = None) -> FinancialYear:
+    """`year` itself, if an annual report of it makes sense for this plan.
+
+    Raises:
+        ActionPlanError: the plan has no data, or the year ends before its first
+            data or starts more than a year after its latest.
+    """
+    quarters = store.data_quarters(today)
+    if not quarters:
+        raise ActionPlanError(f"{store.display_name} holds no dated records yet")
+    first, last = quarters[0], quarters[-1]
+    if year.end < first.start:
+        raise FieldError("year", f"{year.label} is before the plan's first data ({first.label})")
+    if year.start > last.end.replace(year=last.end.year + 1):
+        raise FieldError(
+            "year", f"{year.label} is more than a year after the plan's latest data ({last.label})"
+        )
+    return year
+
+
+def complaint_year(
+    store: Store, year: str | FinancialYear, today: date | None = None
+) -> dict[str, Any]:
+    """One financial year's complaint figures (`actionplan complaints --year Y --json`)."""
+    chosen = resolve_year(store, year, today)
+    return year_figures(
+        store.complaints(),
+        store.table("compliments"),
+        chosen,
+        store.deadline_settings(),
+        today,
+    )
 
 
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:

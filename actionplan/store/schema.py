@@ -25,8 +25,9 @@ from sqlalchemy import (
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
 #: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`. 4: `people`
-#: and `people_history`.
-SCHEMA_VERSION = 4
+#: and `people_history`. 5: complaints' procedures, deadlines and Ombudsman
+#: decisions, and `cqc_scores`.
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -137,6 +138,16 @@ complaints = Table(
     Column("remedy_done_on", Date),
     Column("escalated_from", String(64), ForeignKey("complaints.id")),
     Column("learning", Text),
+    # Schema 5 (SPEC section 10): the procedure and its deadlines, and the Ombudsman's case.
+    Column("procedure", String(16), nullable=False),
+    Column("acknowledged_on", Date),
+    Column("response_due", Date),
+    Column("responded_on", Date),
+    Column("extended_to", Date),
+    Column("extension_reason", Text),
+    Column("lgsco_reference", String(16)),
+    Column("lgsco_decision", String(32)),
+    Column("remedied_before_ombudsman", String(3)),
 )
 
 complaint_actions = Table(
@@ -144,6 +155,15 @@ complaint_actions = Table(
     metadata,
     Column("complaint_id", String(64), ForeignKey("complaints.id"), primary_key=True),
     Column("action_id", String(64), ForeignKey("actions.id"), primary_key=True),
+)
+
+#: Schema 5: a CQC assessment's score (1 to 4) for each quality statement it scored.
+cqc_scores = Table(
+    "cqc_scores",
+    metadata,
+    Column("source_id", String(64), ForeignKey("sources.id"), primary_key=True),
+    Column("quality_statement", String(64), primary_key=True),
+    Column("score", Integer, nullable=False),
 )
 
 compliments = Table(

@@ -24,7 +24,7 @@ from ..errors import (
     StaleVersionError,
     ValidationError,
 )
-from ..records import clean_record, complaint_problems
+from ..records import clean_record
 from ..rules import (
     EVENT_FIELDS,
     STATE_FIELDS,
@@ -35,9 +35,10 @@ from ..rules import (
 )
 from ..timeline import Timeline
 from . import schema
+from .adding import Adds
 from .engine import utc_now
 from .people import acting_in
-from .reading import Reads, event_view
+from .reading import event_view
 
 #: How many times a save that named no version is retried when another save wins the race.
 _UNVERSIONED_RETRIES = 5
@@ -46,92 +47,8 @@ _UNVERSIONED_RETRIES = 5
 CURRENT_COLUMNS: tuple[str, ...] = (*STATE_FIELDS, "version", "last_updated", "last_updated_by")
 
 
-class Writes(Reads):
-    """The writing half of `Store`."""
-
-    def _exists(self, conn: Connection, table: Any, record_id: str) -> bool:
-        return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
-
-    def _refuse_duplicate(
-        self, conn: Connection, table: Any, record_id: str, row: int | None
-    ) -> None:
-        if self._exists(conn, table, record_id):
-            raise ValidationError([FieldError("id", f"{record_id!r} already exists", row)])
-
-    def _require(
-        self, conn: Connection, table: Any, record_id: str, field: str, what: str, row: int | None
-    ) -> None:
-        if not self._exists(conn, table, record_id):
-            raise ValidationError([FieldError(field, f"there is no {what} {record_id!r}", row)])
-
-    def add_source(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record where recommendations came from (a peer challenge, a CQC assessment...)."""
-        values = clean_record("source", record, row)
-        with self._using(conn) as tx:
-            acting_in(tx).check_add("source")
-            self._refuse_duplicate(tx, schema.sources, values["id"], row)
-            tx.execute(insert(schema.sources).values(**values))
-        return values
-
-    def add_recommendation(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record one recommendation under an existing source."""
-        values = clean_record("recommendation", record, row)
-        with self._using(conn) as tx:
-            acting_in(tx).check_add("recommendation")
-            self._refuse_duplicate(tx, schema.recommendations, values["id"], row)
-            self._require(tx, schema.sources, values["source_id"], "source_id", "source", row)
-            tx.execute(insert(schema.recommendations).values(**values))
-        return values
-
-    def add_complaint(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record one stage of a complaint, with the actions it gave rise to."""
-        values = clean_record("complaint", record, row)
-        values["outcome"] = values["outcome"] or "pending"
-        problems = complaint_problems(values, row)
-        if problems:
-            raise ValidationError(problems)
-        action_ids = values.pop("action_ids")
-        with self._using(conn) as tx:
-            acting_in(tx).check_add("complaint")
-            self._refuse_duplicate(tx, schema.complaints, values["id"], row)
-            if values["escalated_from"]:
-                self._require(
-                    tx,
-                    schema.complaints,
-                    values["escalated_from"],
-                    "escalated_from",
-                    "complaint",
-                    row,
-                )
-            for action_id in action_ids:
-                self._require(tx, schema.actions, action_id, "action_ids", "action", row)
-            tx.execute(insert(schema.complaints).values(**values))
-            if action_ids:
-                tx.execute(
-                    insert(schema.complaint_actions),
-                    [
-                        {"complaint_id": values["id"], "action_id": a}
-                        for a in dict.fromkeys(action_ids)
-                    ],
-                )
-        return {**values, "action_ids": action_ids}
-
-    def add_compliment(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record a compliment (counted in the quarter it was received)."""
-        values = clean_record("compliment", record, row)
-        with self._using(conn) as tx:
-            acting_in(tx).check_add("compliment")
-            self._refuse_duplicate(tx, schema.compliments, values["id"], row)
-            tx.execute(insert(schema.compliments).values(**values))
-        return values
+class Writes(Adds):
+    """The writing half of `Store`: actions and their history."""
 
     # -- actions and their history ------------------------------------------
 

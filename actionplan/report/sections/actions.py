@@ -16,7 +16,7 @@ from ..context import (
     slips,
 )
 from ..headings import RULES
-from ..html import Markup, Table, day, rag_badge, table_or_none, text
+from ..html import Markup, Table, day, rag_badge, recommendation_anchor, table_or_none, text
 
 
 def exceptions(ctx: ReportContext) -> Section:
@@ -163,7 +163,10 @@ def appendix(ctx: ReportContext) -> Section:
             index=False
         ):
             under = actions[actions["recommendation_id"] == recommendation.id].sort_values("id")
-            parts.append(f"<h4>{text(recommendation.id)}: {text(recommendation.text)}</h4>")
+            parts.append(
+                f'<h4 id="{recommendation_anchor(recommendation.id)}">{text(recommendation.id)}: '
+                f"{text(recommendation.text)}</h4>"
+            )
             table = _action_table(
                 ctx, f"Actions for recommendation {recommendation.id}", under, "RAG"
             )
