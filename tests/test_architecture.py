@@ -29,9 +29,11 @@ CORE: frozenset[str] = frozenset(
         "actionplan.quarters",
         "actionplan.records",
         "actionplan.rules",
+        "actionplan.schedule",
         "actionplan.summary",
         "actionplan.timeline",
         "actionplan.vocab",
+        "actionplan.workdays",
     }
 )
 
@@ -43,7 +45,8 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"core", "store"},
     "workbook": {"core", "store"},
     "demo": {"core", "store", "spreadsheets"},
-    "cli": {"core", "store", "spreadsheets", "report", "workbook", "demo"},
+    "requests": {"core", "store", "report"},
+    "cli": {"core", "store", "spreadsheets", "report", "workbook", "demo", "requests"},
 }
 
 #: Libraries the core must never import: the database layer is the store's alone.

@@ -5,8 +5,8 @@ what they work on: `plan` (creating and updating actions, listing them and
 their history), `records` (sources, recommendations, complaints, compliments,
 and `show` for one action), `figures` (summaries), `transfer` (import, export,
 backup, migrate), `health` (check and correct dates), `reports` (the quarterly
-report and the board paper), `commentary` (the quarter's commentary) and
-`workbook` (serving the officers' workbook).
+report and the board paper), `commentary` (the quarter's commentary), `requests` (asking owners for
+updates) and `workbook` (serving the officers' workbook).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import health as health
 from . import plan as plan
 from . import records as records
 from . import reports as reports
+from . import requests as requests
 from . import transfer as transfer
 from . import workbook as workbook
 from .app import cli, main

@@ -24,7 +24,8 @@ from sqlalchemy import (
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
 #: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`.
-SCHEMA_VERSION = 3
+#: 4: `update_requests`.
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -168,4 +169,20 @@ commentary = Table(
     Column("by", Text, nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     UniqueConstraint("quarter", "section", "version", name="uq_commentary_version"),
+)
+
+
+#: Schema 4: every update request sent (SPEC section 9): to whom, when, which
+#: actions, and the day asked to reply by. Append-only: the log of who was asked.
+update_requests = Table(
+    "update_requests",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("sent_at", DateTime, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("action_ids", Text, nullable=False),
+    Column("reply_by", Date, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("by", Text, nullable=False),
 )
