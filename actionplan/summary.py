@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import figures, history
+from . import figures, history, schedule
 from .complaints.deadlines import DeadlineSettings
 from .complaints.figures import window_figures
 from .quarters import Quarter, parse_quarter
@@ -53,10 +53,13 @@ def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
     """The object `actionplan summary --json` prints (SPEC section 5)."""
     state = data.state_at(quarter.end)
     previous_state = data.state_at(quarter.previous().end)
+    actions = figures.action_figures(state, previous_state, quarter)
+    current = figures.with_rag(figures.live(state), quarter.end)
+    actions.update(schedule.quarter_figures(current, current["rag"], data.events, quarter))
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
-        "actions": figures.action_figures(state, previous_state, quarter),
+        "actions": actions,
         "complaints": window_figures(data.complaints, data.compliments, quarter, data.deadlines),
     }

@@ -36,9 +36,11 @@ CORE: frozenset[str] = frozenset(
         "actionplan.records",
         "actionplan.roles",
         "actionplan.rules",
+        "actionplan.schedule",
         "actionplan.summary",
         "actionplan.timeline",
         "actionplan.vocab",
+        "actionplan.workdays",
     }
 )
 
@@ -52,7 +54,18 @@ ALLOWED: dict[str, set[str]] = {
     "complaints": {"core", "store", "report"},
     "demo": {"core", "store", "spreadsheets"},
     "hub": {"core", "store", "workbook"},
-    "cli": {"core", "store", "spreadsheets", "report", "workbook", "complaints", "demo", "hub"},
+    "requests": {"core", "store", "report"},
+    "cli": {
+        "core",
+        "store",
+        "spreadsheets",
+        "report",
+        "workbook",
+        "complaints",
+        "demo",
+        "hub",
+        "requests",
+    },
 }
 
 #: Libraries the core must never import: the database layer is the store's alone.

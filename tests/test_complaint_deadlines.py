@@ -15,17 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.complaints.deadlines import (
-    DeadlineSettings,
-    acknowledge_by,
-    add_months,
-    add_working_days,
-    is_working_day,
-    working_days_after,
-)
+from actionplan.complaints.deadlines import DeadlineSettings, acknowledge_by, add_months
 from actionplan.errors import FieldError, ValidationError
 from actionplan.store import Store
 from actionplan.store.queries import complaint_year, summarise
+from actionplan.workdays import add_working_days, is_working_day, working_days_after
 
 from .conftest import table_rows
 

@@ -7,8 +7,8 @@ and `show` for one action), `figures` (summaries), `complaints` (a year's compla
 limits, the annual complaints report), `transfer` (import, export,
 backup, migrate), `health` (check and correct dates), `reports` (the quarterly
 report and the board paper), `commentary` (the quarter's commentary),
-`people` (the team and its roles), `hub` (the team service) and `workbook`
-(serving the officers' workbook).
+`people` (the team and its roles), `hub` (the team service), `requests` (asking
+owners for updates) and `workbook` (serving the officers' workbook).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from . import people as people
 from . import plan as plan
 from . import records as records
 from . import reports as reports
+from . import requests as requests
 from . import transfer as transfer
 from . import workbook as workbook
 from .app import cli, main

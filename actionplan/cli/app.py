@@ -180,6 +180,7 @@ def print_table(
     rows: Iterable[Sequence[Any]],
     right: Sequence[str] = (),
     whole: Sequence[str] = (),
+    caption: str | None = None,
 ) -> None:
     """A table on stdout, however narrow the terminal and whatever the text holds.
 
@@ -195,7 +196,7 @@ def print_table(
     cells = [
         [terminal_text(shown(cell) if cell is None else str(cell)) for cell in row] for row in rows
     ]
-    table = Table(title=Text(terminal_text(title)))
+    table = Table(title=Text(terminal_text(title)), caption=Text(caption) if caption else None)
     for index, heading in enumerate(headings):
         widest = max((len(row[index]) for row in cells), default=0)
         keep = heading in whole

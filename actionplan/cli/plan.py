@@ -188,6 +188,9 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 @click.option("--status", default=None)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option(
+    "--stale", is_flag=True, help="Only open actions not updated this quarter (SPEC section 9)."
+)
+@click.option(
     "--search", default=None, help="Words to find in the id, title, owner or team (any case)."
 )
 @click.option(
@@ -198,25 +201,28 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     """List actions (as they stand, or at a quarter's end), most urgent first."""
     from ..store.queries import action_list
+    from ..vocab import counted, word
 
     rows = action_list(open_plan(ctx), **filters)
     if as_json:
         print_json(rows)
         return
     print_table(
-        f"{len(rows)} actions",
-        ("id", "title", "owner", "due", "status", "progress", "RAG"),
+        counted(len(rows), "action"),
+        ("id", "title", "owner", "due", "status", "progress", "RAG", "schedule"),
         [
             (
                 row["id"],
                 row["title"],
                 row["owner"],
                 row["due"],
-                row["status"],
+                word(row["status"]),
                 f"{row['progress']}%",
-                row["rag"],
+                word(row["rag"]),
+                word(row["schedule_rag"]) + (" *" if row["not_updated"] else ""),
             )
             for row in rows
         ],
-        whole=("id", "due", "progress"),
+        whole=("id", "due", "progress", "status", "RAG", "schedule"),
+        caption="schedule: what the dates suggest; * not updated this quarter",
     )

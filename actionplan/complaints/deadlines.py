@@ -2,7 +2,7 @@
 
 SPEC section 10. A working day is a weekday that is not a bank holiday of
 England and Wales (the `holidays` package's England calendar, which Wales
-shares, counted with numpy's business-day calendar); nothing here keeps a
+shares, counted in `actionplan.workdays`); nothing here keeps a
 hand-written list of holidays. Each procedure
 and stage has a rule (acknowledge within N working days; respond within N
 working days of the acknowledgement, or N calendar months of receipt; extend
@@ -19,66 +19,10 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from ..dates import date_range
 from ..errors import FieldError
-
-
-@cache
-def _calendar() -> np.busdaycalendar:
-    """Monday to Friday, less the bank holidays of every year a plan may hold (and the next)."""
-    import holidays
-
-    earliest, latest = date_range()
-    days = holidays.UK(subdiv="ENG", years=range(earliest.year, latest.year + 2))
-    return np.busdaycalendar(
-        weekmask="1111100", holidays=np.array(sorted(days), dtype="datetime64[D]")
-    )
-
-
-def is_working_day(day: date) -> bool:
-    """A weekday that is not a bank holiday of England and Wales."""
-    return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=_calendar()))
-
-
-def add_working_days(day: date, count: int) -> date:
-    """The `count`-th working day after `day` (`day` itself never counts).
-
-    A complaint received on Friday 22 August 2025 (Monday 25 August a bank
-    holiday) has Tuesday 26 as its first working day after, and Thursday 28
-    as its third. A day that is not a working day counts from the working day
-    before it: Saturday's first working day after is Monday.
-    """
-    found = np.busday_offset(np.datetime64(day, "D"), count, roll="backward", busdaycal=_calendar())
-    return found.astype(date)
-
-
-def add_working_days_to(days: pd.Series, count: int) -> pd.Series:
-    """`add_working_days` for a column of days (blanks stay blank), in one call."""
-    known = days.notna()
-    result = pd.Series(pd.NaT, index=days.index, dtype=days.dtype)
-    if known.any():
-        shifted = np.busday_offset(
-            days[known].to_numpy().astype("datetime64[D]"),
-            count,
-            roll="backward",
-            busdaycal=_calendar(),
-        )
-        result[known] = pd.to_datetime(shifted).astype(days.dtype)
-    return result
-
-
-def working_days_after(earlier: date, later: date) -> int:
-    """How many working days fall after `earlier` up to and including `later` (0 if not later)."""
-    if later <= earlier:
-        return 0
-    first = np.datetime64(earlier, "D") + 1
-    return int(np.busday_count(first, np.datetime64(later, "D") + 1, busdaycal=_calendar()))
+from ..workdays import add_working_days
 
 
 def add_months(day: date, months: int) -> date:

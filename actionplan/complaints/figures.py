@@ -21,7 +21,8 @@ from ..figures import rate
 from ..history import to_timestamp
 from ..quarters import FinancialYear
 from ..vocab import COMPLAINT_PROCEDURES, LGSCO_DECISIONS
-from .deadlines import RULE_NAMES, DeadlineSettings, add_working_days_to
+from ..workdays import add_working_days_to
+from .deadlines import RULE_NAMES, DeadlineSettings
 
 #: The stages a council's own procedure answers (the Ombudsman runs its own).
 COUNCIL_STAGES: tuple[str, ...] = ("stage1", "stage2")

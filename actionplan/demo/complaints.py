@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from ..complaints.deadlines import DeadlineSettings, add_working_days, worked_out_response_due
+from ..complaints.deadlines import DeadlineSettings, worked_out_response_due
+from ..workdays import add_working_days
 from .content import read_content
 from .days import CHECKED_FIRST, CHECKED_LAST, month_of, month_start, quarter_end
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import figures
+from .. import figures, schedule
 from ..errors import FieldError
 from ..history import to_timestamp
 from ..quarters import Quarter, quarter_of, quarters_between
@@ -137,7 +137,9 @@ class ReportContext(AudienceRules):
         state = self.data.state_at(end)
         recommendations = self.data.recommendations.set_index("id")
         sources = self.data.sources.set_index("id")
-        everything = figures.with_rag(state, end)
+        everything = schedule.with_schedule(
+            figures.with_rag(state, end), self.data.events, self.quarter.start, end
+        )
         everything["source_id"] = everything["recommendation_id"].map(recommendations["source_id"])
         everything["quality_statement"] = everything["recommendation_id"].map(
             recommendations["quality_statement"]

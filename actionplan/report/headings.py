@@ -27,6 +27,13 @@ RULES: tuple[str, ...] = (
     "completion on time.",
     "Mean progress: the average of every action's progress, a complete action counting 100%.",
     "Due next quarter: not complete and due within the next quarter.",
+    "What the dates suggest (the schedule RAG): for an open action, the progress expected "
+    "by the as-of day is the share of the time from its start (else its creation) to its "
+    "due date that has passed. Overdue is Red; progress of at least 90% of what is expected "
+    "is Green, at least 70% Amber, less Red. An action is reported better than its dates "
+    "suggest when this is worse than its own RAG (Not started counting as Green).",
+    "Not updated this quarter: open at the as-of day, created before the quarter, and no "
+    "update (other than its creation) dated in the quarter.",
     "Movement: each action that existed at the end of the previous quarter, by its RAG then "
     "and now. It got worse when it moved down this order: Complete, Green, Not started, "
     "Amber, Red.",

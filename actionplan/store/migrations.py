@@ -134,6 +134,20 @@ def add_complaint_deadlines_and_cqc_scores(conn: Connection) -> None:
     )
 
 
+@migration(6)
+def add_update_requests(conn: Connection) -> None:
+    """Add `update_requests`: the log of every update request sent."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE update_requests ("
+        f"seq {serial} NOT NULL, sent_at {timestamp} NOT NULL, recipient TEXT NOT NULL, "
+        "email TEXT NOT NULL, action_ids TEXT NOT NULL, reply_by DATE NOT NULL, "
+        'subject TEXT NOT NULL, "by" TEXT NOT NULL, PRIMARY KEY (seq))'
+    )
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from .. import figures, listing
+from .. import figures, listing, schedule
 from ..complaints.figures import year_figures
 from ..errors import ActionPlanError, FieldError
-from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year
+from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year, quarter_of
 from ..records import as_plain
-from ..rules import RULE_FIELDS
+from ..rules import FIGURE_FIELDS
 from ..summary import PlanData, quarter_summary
 from . import Store
 
@@ -27,7 +27,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
 
     Args:
         store: the plan.
-        fields: the action fields to replay (default all); `rules.RULE_FIELDS`
+        fields: the action fields to replay (default all); `rules.FIGURE_FIELDS`
             is enough for `quarter_summary` and loads a large plan faster.
     """
     return PlanData(
@@ -150,7 +150,7 @@ def complaint_year(
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
     """Load the plan and return one quarter's figures (SPEC section 5)."""
     chosen = resolve_quarter(store, quarter, today)
-    return quarter_summary(load_plan(store, fields=RULE_FIELDS), chosen)
+    return quarter_summary(load_plan(store, fields=FIGURE_FIELDS), chosen)
 
 
 def action_list(
@@ -162,22 +162,33 @@ def action_list(
     quarter: str | None = None,
     today: date | None = None,
     search: str | None = None,
+    stale: bool = False,
 ) -> list[dict[str, Any]]:
     """Actions as plain dicts (the `list --json` objects), most urgent first.
 
-    Without `quarter` this is the stored current state judged at today; with
-    it, the replayed state at the quarter's as-of day.
+    Without `quarter` this is the stored current state judged at today (and
+    "not updated" means in today's quarter so far); with it, the replayed
+    state at the quarter's as-of day.
     """
     today = today or date.today()
     if quarter:
-        as_of = resolve_quarter(store, quarter, today).end
+        chosen = resolve_quarter(store, quarter, today)
+        start, as_of = chosen.start, chosen.end
         state = load_plan(store).state_at(as_of)
     else:
-        as_of = today
+        start, as_of = quarter_of(today, store.first_month).start, today
         store.check()
         state = store.current_actions()
-    frame = listing.by_urgency(figures.with_rag(state, as_of), as_of)
-    return listing.plain_list(listing.filter_actions(frame, owner, team, status, overdue, search))
+    frame = actions_at(store, state, start, as_of)
+    found = listing.filter_actions(frame, owner, team, status, overdue, search, stale)
+    return listing.plain_list(found)
+
+
+def actions_at(store: Store, state: Any, start: date, as_of: date) -> Any:
+    """Actions with their RAG, schedule RAG and "not updated" at `as_of`, most urgent first."""
+    frame = figures.with_rag(state, as_of)
+    frame = schedule.with_schedule(frame, store.latest_updates(as_of), start, as_of)
+    return listing.by_urgency(frame, as_of)
 
 
 def action_detail(
@@ -197,7 +208,9 @@ def action_detail(
     today = today or date.today()
     store.get_action(action_id)
     current = store.current_actions()
-    state = listing.plain_list(figures.with_rag(current[current["id"] == action_id], today))[0]
+    start = quarter_of(today, store.first_month).start
+    one = actions_at(store, current[current["id"] == action_id], start, today)
+    state = listing.plain_list(one)[0]
     with store.read() as conn:
         recommendation = (
             conn.execute(

@@ -93,7 +93,7 @@ class Reads(Database):
 
         Args:
             fields: the `STATE_FIELDS` to load (default all). The figures need
-                only `rules.RULE_FIELDS`, and at a million events the text
+                only `rules.FIGURE_FIELDS`, and at a million events the text
                 fields are most of the loading time.
         """
         with self.read() as conn:
@@ -150,6 +150,30 @@ class Reads(Database):
                 timeline.baseline_due = values.get("due")
             timeline.add((as_of, row.recorded_at, row.seq, values), row.by)
         return found
+
+    def latest_updates(self, day: date) -> pd.DataFrame:
+        """Each action's latest update (not its creation) dated on or before `day`.
+
+        A frame of `action_id`, `kind` and `as_of`, one row per action, read with
+        one aggregate: what "not updated" needs without loading every event.
+        """
+        updates = schema.updates.c
+        statement = (
+            select(updates.action_id, func.max(updates.as_of).label("as_of"))
+            .where(updates.kind != "create", updates.as_of <= day)
+            .group_by(updates.action_id)
+        )
+        with self.read() as conn:
+            rows = conn.execute(statement).all()
+        frame = pd.DataFrame(
+            {
+                "action_id": pd.Series([row[0] for row in rows], dtype=object),
+                "kind": "update",
+                "as_of": pd.Series([as_date(row[1]) for row in rows], dtype=object),
+            }
+        )
+        frame["as_of"] = pd.to_datetime(frame["as_of"]).astype(history.DATE_DTYPE)
+        return frame
 
     def current_actions(self) -> pd.DataFrame:
         """The stored current rows (the cache that must equal `state_at(today)`)."""

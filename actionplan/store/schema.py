@@ -26,8 +26,8 @@ from sqlalchemy import (
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
 #: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`. 4: `people`
 #: and `people_history`. 5: complaints' procedures, deadlines and Ombudsman
-#: decisions, and `cqc_scores`.
-SCHEMA_VERSION = 5
+#: decisions, and `cqc_scores`. 6: `update_requests`.
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -230,4 +230,19 @@ people_history = Table(
     Column("email", Text),
     Column("active", Boolean, nullable=False),
     UniqueConstraint("login", "version", name="uq_people_history_version"),
+)
+
+#: Schema 6: every update request sent (SPEC section 9): to whom, when, which
+#: actions, and the day asked to reply by. Append-only: the log of who was asked.
+update_requests = Table(
+    "update_requests",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("sent_at", DateTime, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("action_ids", Text, nullable=False),
+    Column("reply_by", Date, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("by", Text, nullable=False),
 )

@@ -22,9 +22,10 @@ from typing import Any, ClassVar
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import figures, listing
 from ..errors import ActionPlanError
+from ..quarters import quarter_of
 from ..store import Store, open_store
+from ..store.queries import actions_at
 from ..vocab import word
 from . import html
 from .commentary import CommentaryPanel
@@ -44,22 +45,18 @@ HELP = (
 
 
 def workbook_actions(store: Store, today: date) -> pd.DataFrame:
-    """Every action with its RAG at `today`, its source and its last update day, most urgent first.
+    """Every action at `today`, most urgent first, as `actionplan list` sees it, with its source.
 
-    `last_update_on` is the latest `as_of` of the action's events: the day the
-    most recent update describes, which is what "not updated for 60 days" asks
-    about (an update imported today about last March is still old news).
+    Each has its RAG, the schedule RAG the dates suggest, and whether it was
+    updated this quarter (SPEC section 9: an update is dated by the day it
+    describes, so one imported today about last March is still old news).
     """
-    state = store.current_actions()
-    frame = figures.with_rag(state, today)
+    start = quarter_of(today, store.first_month).start
+    frame = actions_at(store, store.current_actions(), start, today)
     recommendations = store.table("recommendations")[["id", "source_id"]].rename(
         columns={"id": "recommendation_id"}
     )
-    frame = frame.merge(recommendations, on="recommendation_id", how="left")
-    events = store.events()
-    latest = events.groupby("action_id")["as_of"].max()
-    frame["last_update_on"] = frame["id"].map(latest)
-    return listing.by_urgency(frame, today)
+    return frame.merge(recommendations, on="recommendation_id", how="left")
 
 
 class Workbook:
@@ -245,6 +242,8 @@ class Workbook:
             f" Version {html.text(action['version'])}, last saved by "
             f"{html.text(action['last_updated_by'])}.</p>",
         ]
+        if len(rows):
+            parts.append(html.schedule_line(rows.iloc[0]))
         if len(recommendation):
             rec = recommendation.iloc[0]
             tags = [html.text(value) for value in (rec["quality_statement"], rec["priority"])]

@@ -14,7 +14,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from ..vocab import RAG_VALUES, STATUSES, word
 from . import html
 from .host import Host
-from .selection import ANY, STALE_DAYS, Filters, plain_rows
+from .selection import ANY, Filters, plain_rows
 
 #: The list shows at most this many rows; filters narrow it further.
 MAX_ROWS = 60
@@ -53,9 +53,7 @@ class FindPanel:
             style=small,
         )
         self.overdue = widgets.Checkbox(description="Overdue only", indent=False)
-        self.not_updated = widgets.Checkbox(
-            description=f"Not updated for {STALE_DAYS} days", indent=False
-        )
+        self.not_updated = widgets.Checkbox(description="Not updated this quarter", indent=False)
         # An officer starts on the actions they answer for; anyone with owner
         # names registered can switch it on (SPEC section 7).
         person = workbook.person

@@ -18,8 +18,6 @@ from ..history import to_timestamp
 from ..roles import owner_key
 from ..vocab import word
 
-#: An action not updated for this many days shows under "not updated for 60 days".
-STALE_DAYS = 60
 #: The overview lists open actions due within this many days.
 DUE_SOON_DAYS = 30
 
@@ -60,9 +58,7 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
     if filters.rag:
         found = found[found["rag"] == filters.rag]
     if filters.not_updated:
-        cutoff = to_timestamp(today) - pd.Timedelta(days=STALE_DAYS)
-        old = found["last_update_on"].isna() | (found["last_update_on"] < cutoff)
-        found = found[old & ~found["status"].isin(["complete", "cancelled"])]
+        found = found[found["not_updated"]]
     return found
 
 
@@ -83,7 +79,7 @@ def describe_filters(filters: Filters) -> str:
     if filters.overdue:
         parts.append("overdue only")
     if filters.not_updated:
-        parts.append(f"not updated for {STALE_DAYS} days")
+        parts.append("not updated this quarter")
     if filters.search.strip():
         parts.append(f"id, title, owner or team contains '{escape(filters.search.strip())}'")
     return "Filters: " + ", ".join(parts) if parts else "All actions (no filters)."
@@ -109,6 +105,8 @@ def plain_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "due": row.due.date() if pd.notna(row.due) else None,
                 "rag": row.rag,
                 "overdue": bool(row.overdue),
+                "schedule_rag": getattr(row, "schedule_rag", ""),
+                "not_updated": bool(getattr(row, "not_updated", False)),
             }
         )
     return rows
