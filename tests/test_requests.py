@@ -240,3 +240,86 @@ def test_a_digest_reads_on_a_phone_and_is_accessible(
         page.screenshot(path=str(tmp_path / "digest-390.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_registered_people_get_one_message_each_for_every_owner_name_they_answer_for(
+    asked_today: Store, smtp_server, monkeypatch
+) -> None:
+    """With people registered, the CLI asks each person once, at their own address."""
+    from actionplan.store.people import add_person
+
+    port, received = smtp_server
+    monkeypatch.setenv("ACTIONPLAN_USER", "dana")
+    add_person(asked_today, {"login": "dana", "name": "Dana Manager", "role": "manager"})
+    add_person(
+        asked_today,
+        {
+            "login": "jo",
+            "name": "Jo Head",
+            "role": "officer",
+            "owns": "head of assessment;Carers Lead",  # two owner names, one person
+            "email": "jo.head@example.org",
+        },
+    )
+    environment = {
+        "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
+        "ACTIONPLAN_SMTP_PORT": str(port),
+        "ACTIONPLAN_SMTP_TLS": "none",
+        "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
+        "ACTIONPLAN_USER": "dana",
+    }
+    result = CliRunner().invoke(
+        cli, ["--db", asked_today.url, "requests", "--send"], env=environment
+    )
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 request" in result.stdout
+    assert [mail["To"].addresses[0].addr_spec for mail in received] == ["jo.head@example.org"]
+    (mail,) = received
+    assert mail["Subject"].startswith("Please update 3 actions by ")
+    body = mail.get_body(("plain",)).get_content()
+    assert all(action in body for action in ("A-OVERDUE", "A-SOON", "A-STALE"))
+    assert "A-FINE" not in body and "A-LATER" not in body
+    (logged,) = request_log(asked_today)
+    assert logged["recipient"] == "Jo Head"
+    assert sorted(logged["action_ids"].split(";")) == ["A-OVERDUE", "A-SOON", "A-STALE"]
+
+
+def test_an_owner_nobody_answers_for_is_named_and_nothing_is_sent(
+    asked_today: Store, smtp_server, tmp_path: Path, monkeypatch
+) -> None:
+    from actionplan.store.people import add_person
+
+    port, received = smtp_server
+    monkeypatch.setenv("ACTIONPLAN_USER", "dana")
+    add_person(asked_today, {"login": "dana", "name": "Dana Manager", "role": "manager"})
+    add_person(
+        asked_today,
+        {
+            "login": "jo",
+            "name": "Jo Head",
+            "role": "officer",
+            "owns": "Head of Assessment",
+            "email": "jo.head@example.org",
+        },
+    )
+    environment = {"ACTIONPLAN_USER": "dana"}
+    written = CliRunner().invoke(
+        cli, ["--db", asked_today.url, "requests", "--out", str(tmp_path / "out")], env=environment
+    )
+    assert written.exit_code == 0, written.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.eml")) == ["carers-lead.eml", "jo.eml"]
+    assert "No email address for Carers Lead" in written.stdout
+    sent = CliRunner().invoke(
+        cli,
+        ["--db", asked_today.url, "requests", "--send", "--out", str(tmp_path / "again")],
+        env={
+            **environment,
+            "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
+            "ACTIONPLAN_SMTP_PORT": str(port),
+            "ACTIONPLAN_SMTP_TLS": "none",
+            "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
+        },
+    )
+    assert sent.exit_code == 1
+    assert "no email address for Carers Lead" in sent.stderr
+    assert received == [] and request_log(asked_today) == []

@@ -89,6 +89,13 @@ def requests_command(
     write_digests(digests, out, store.council, sender, address)
     asked = sum(len(digest.asks) for digest in digests)
     click.echo(f"Wrote {counted(len(digests), 'request')} ({counted(asked, 'action')}) to {out}")
+    unreachable = [digest.recipient.name for digest in digests if not digest.recipient.email]
+    if unreachable and not send:
+        click.echo(
+            f"No email address for {', '.join(unreachable)}: their digests are written but "
+            "cannot be sent until someone who answers for them is registered with an email "
+            "(`actionplan people add LOGIN --name N --owns OWNER --email E`)"
+        )
     if settings is not None:
         from ..requests.send import send_digests
 

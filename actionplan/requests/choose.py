@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..dates import in_words
+from ..roles import owner_key
 from ..workdays import add_working_days
 
 #: SPEC section 9's defaults.
@@ -77,7 +78,10 @@ class Digest:
 
 def owner_recipients(owners: list[str]) -> list[Recipient]:
     """One recipient per owner name, for a plan with no people registered."""
-    return [Recipient(file_key(owner), owner, None, (owner,)) for owner in sorted(set(owners))]
+    first: dict[str, str] = {}
+    for owner in owners:
+        first.setdefault(owner_key(owner), " ".join(str(owner).split()))
+    return [Recipient(file_key(name), name, None, (name,)) for name in sorted(first.values())]
 
 
 def file_key(name: str) -> str:
@@ -145,12 +149,16 @@ def digests(
     order = {ask.action_id: index for index, ask in enumerate(asks)}
     by_owner: dict[str, list[Ask]] = {}
     for ask in asks:
-        by_owner.setdefault(ask.owner.strip().lower(), []).append(ask)
+        by_owner.setdefault(owner_key(ask.owner), []).append(ask)
     found: list[Digest] = []
     for recipient in recipients:
-        mine = [
-            ask for owner in recipient.owners for ask in by_owner.get(owner.strip().lower(), [])
-        ]
+        mine = list(
+            {
+                ask.action_id: ask
+                for owner in recipient.owners
+                for ask in by_owner.get(owner_key(owner), [])
+            }.values()
+        )
         if mine:
             mine.sort(key=lambda ask: order[ask.action_id])
             found.append(Digest(recipient, mine, reply_by))

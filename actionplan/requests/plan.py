@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..quarters import quarter_of
+from ..roles import owner_key
 from ..store import Store
 from ..store.queries import actions_at
 from .choose import (
@@ -15,13 +16,32 @@ from .choose import (
     Recipient,
     choose_asks,
     digests,
+    file_key,
     owner_recipients,
 )
 
 
 def recipients(store: Store, owners: list[str]) -> list[Recipient]:
-    """Who answers for which owner names: each owner name, with no people registered."""
-    return owner_recipients(owners)
+    """Who answers for which owner names (SPEC section 9: one digest per person).
+
+    With people registered, each active person is asked about every owner name
+    they answer for (`people add --owns`), at their registered email. An owner
+    name nobody answers for still gets a digest of its own (written, never
+    sent: it has no address), so no action is left out of the run without a
+    word; `--send` names it and sends nothing until someone is registered.
+    """
+    from ..store.people import has_people, list_people
+
+    if not has_people(store):
+        return owner_recipients(owners)
+    people = [person for person in list_people(store) if person.active and person.owns]
+    found = [
+        Recipient(file_key(person.login), person.name, person.email, person.owns)
+        for person in people
+    ]
+    covered = {owner_key(owner) for person in people for owner in person.owns}
+    found += owner_recipients([owner for owner in owners if owner_key(owner) not in covered])
+    return found
 
 
 def make_digests(
