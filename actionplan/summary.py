@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import figures, history
+from . import assurance, figures, history
 from .complaints.deadlines import DeadlineSettings
 from .complaints.figures import window_figures
 from .quarters import Quarter, parse_quarter
@@ -41,8 +41,8 @@ class PlanData:
     )
 
     def state_at(self, day: date | pd.Timestamp) -> pd.DataFrame:
-        """Every action as it stood at the end of `day`."""
-        return history.state_at(self.events, day)
+        """Every action as it stood at the end of `day`, with `verified` (SPEC section 8)."""
+        return assurance.with_verified(history.state_at(self.events, day), self.events, day)
 
     def quarter(self, text: str | Quarter, today: date | None = None) -> Quarter:
         """Read a quarter label or word with this plan's financial-year start."""
@@ -50,13 +50,15 @@ class PlanData:
 
 
 def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
-    """The object `actionplan summary --json` prints (SPEC section 5)."""
+    """The object `actionplan summary --json` prints (SPEC sections 5 and 8)."""
     state = data.state_at(quarter.end)
     previous_state = data.state_at(quarter.previous().end)
+    actions = figures.action_figures(state, previous_state, quarter)
+    actions.update(assurance.assurance_figures(data.events, actions["by_rag"], quarter))
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
-        "actions": figures.action_figures(state, previous_state, quarter),
+        "actions": actions,
         "complaints": window_figures(data.complaints, data.compliments, quarter, data.deadlines),
     }

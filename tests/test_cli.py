@@ -211,8 +211,18 @@ def test_summary_json_has_the_exact_shape_of_spec_section_5(one_action: Store) -
         "due_next_quarter",
         "transitions",
         "new",
+        "verified",
+        "awaiting_verification",
+        "verified_in_quarter",
+        "rejected_in_quarter",
+        "due_requests_in_quarter",
+        "due_requests_approved",
+        "due_requests_refused",
+        "due_requests_pending",
     ]
-    assert list(result["actions"]["by_rag"]) == ["red", "amber", "green", "not_started", "complete"]
+    assert list(result["actions"]["by_rag"]) == [
+        "red", "amber", "green", "not_started", "complete", "verified",
+    ]  # fmt: skip
     assert list(result["complaints"]) == [
         "received",
         "by_theme",
