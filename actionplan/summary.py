@@ -36,6 +36,13 @@ class PlanData:
     #: The plan's complaint time limits (SPEC section 10).
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     #: CQC assessment scores: source_id, quality_statement, score.
+    #: Evidence items without their files (SPEC section 8): id, action_id,
+    #: description, added_on, withdrawn_at.
+    evidence: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["id", "action_id", "description", "added_on", "withdrawn_at"]
+        )
+    )
     cqc_scores: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["source_id", "quality_statement", "score"])
     )

@@ -163,7 +163,7 @@ def due_requests(ctx: click.Context, show_all: bool, as_json: bool) -> None:
             )
             for r in found
         ],  # fmt: skip
-        whole=("id", "action", "asked", "due now", "asked for"),
+        whole=("id", "action", "asked", "due now", "asked for", "state"),
     )
 
 

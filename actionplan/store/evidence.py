@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, func, insert, select, update
 
 from ..assurance import MAX_EVIDENCE_BYTES
@@ -284,3 +285,15 @@ def evidence_counts(store: Database) -> dict[str, int]:
             .group_by(table.c.action_id)
         ).all()
     return {action_id: int(count) for action_id, count in rows}
+
+
+def evidence_frame(store: Database) -> pd.DataFrame:
+    """Every evidence item without its file, for the report: dates as datetime64."""
+    table = schema.evidence
+    columns = ("id", "action_id", "description", "added_on", "withdrawn_at")
+    with store.read() as conn:
+        rows = conn.execute(select(*(table.c[name] for name in columns))).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=list(columns))
+    for name in ("added_on", "withdrawn_at"):
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]")
+    return frame

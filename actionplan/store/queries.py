@@ -20,6 +20,7 @@ from ..records import as_plain
 from ..rules import RULE_FIELDS
 from ..summary import PlanData, quarter_summary
 from . import Store
+from .evidence import evidence_frame
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -42,6 +43,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         latest=lambda: latest_quarter(store),
         deadlines=store.deadline_settings(),
         cqc_scores=store.table("cqc_scores"),
+        evidence=evidence_frame(store),
     )
 
 
