@@ -26,9 +26,11 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import FieldError, ValidationError
 from .history import to_timestamp
 from .quarters import Quarter
 from .roles import Acting
+from .rules import plan_update
 
 #: Event kinds of SPEC section 8, as stored in `updates.kind` (at most 8
 #: characters: the column is VARCHAR(8)). `request` is the SPEC's `due_requested`.
@@ -39,6 +41,8 @@ APPROVE = "approve"
 REFUSE = "refuse"
 #: Kinds that answer a due-date request.
 ANSWERS: tuple[str, ...] = (APPROVE, REFUSE)
+#: Every kind of event an action's history holds, as the History sheet names them.
+EVENT_KINDS: tuple[str, ...] = ("create", "update", VERIFY, REJECT, REQUEST, APPROVE, REFUSE)
 
 #: The largest evidence file a plan keeps (SPEC section 8: at most 20 MB).
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -178,17 +182,19 @@ def pair_requests(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             and `changes` as `{field: [old, new]}`; any order.
 
     Returns:
-        One dict per request, oldest first: `id` (the request event's `seq`),
+        One dict per request, oldest first (an answer is to its action's oldest
+        waiting request: one waits at a time; `changes["request"]` of an answer
+        recorded here names it too): `id` (the request event's `seq`),
         `action_id`, `requested_by`, `requested_on`, `due` (asked for),
         `current_due`, `reason`, `state` (`pending`, `approved`, `refused`),
         and for an answered one `answered_by`, `answered_on`, `answer_reason`.
     """
     requests: dict[int, dict[str, Any]] = {}
-    answers: list[dict[str, Any]] = []
+    waiting: dict[str, list[dict[str, Any]]] = {}
     for row in sorted(rows, key=lambda r: r["seq"]):
         if row["kind"] == REQUEST:
             old, new = row["changes"].get("requested_due", [None, None])
-            requests[row["seq"]] = {
+            request = requests[row["seq"]] = {
                 "id": row["seq"],
                 "action_id": row["action_id"],
                 "requested_by": row["by"],
@@ -198,15 +204,69 @@ def pair_requests(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "reason": row["reason"],
                 "state": "pending",
             }
-        elif row["kind"] in ANSWERS:
-            answers.append(row)
-    for row in answers:
-        found = requests.get(int(row["changes"].get("request", [None, -1])[1] or -1))
-        if found is not None:
-            found.update(
+            waiting.setdefault(row["action_id"], []).append(request)
+        elif row["kind"] in ANSWERS and waiting.get(row["action_id"]):
+            # One request per action waits at a time, so an answer is to the oldest waiting.
+            waiting[row["action_id"]].pop(0).update(
                 state="approved" if row["kind"] == APPROVE else "refused",
                 answered_by=row["by"],
                 answered_on=row["as_of"],
                 answer_reason=row["reason"],
             )
     return list(requests.values())
+
+
+def plan_event(
+    kind: str, before: dict[str, Any], values: dict[str, Any], today: date, row: int | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an event of SPEC section 8 sets, like `rules.plan_update` for an update.
+
+    A verification sets nothing (replay reads its kind); a rejection reopens
+    the action with a new due date; a request sets nothing and records the due
+    date asked for (`values["due"]`); an approval sets the due date; a refusal
+    sets nothing. The import of a History sheet and the store judge alike.
+
+    Returns:
+        `(assignments, changes)`.
+
+    Raises:
+        ValidationError: the event does not fit the action's state at its date.
+    """
+    if kind in ("update", APPROVE):
+        return plan_update(before, values, today, row)
+    as_of = values["as_of"]
+    if as_of > today:
+        raise ValidationError([FieldError("as_of", f"{as_of.isoformat()} is in the future", row)])
+    if kind in (VERIFY, REJECT) and before["status"] != "complete":
+        raise ValidationError(
+            [
+                FieldError(
+                    "kind",
+                    f"{kind}: the action is not complete on {as_of.isoformat()}; only a "
+                    "completion can be verified or rejected",
+                    row,
+                )
+            ]
+        )
+    if kind == VERIFY:
+        return {}, {"verification": ["awaiting", "verified"]}
+    if kind == REJECT:
+        missing = [name for name in ("reason", "due") if values.get(name) is None]
+        if missing:
+            raise ValidationError(
+                [FieldError(name, "is required to reject a completion", row) for name in missing]
+            )
+        assignments, changes = plan_update(
+            before, {**values, "progress": None, "completed_on": None}, today, row
+        )
+        return assignments, {**changes, "verification": ["awaiting", "rejected"]}
+    if not values.get("reason"):
+        words = "asking for a new due date" if kind == REQUEST else "refusing a request"
+        raise ValidationError([FieldError("reason", f"is required when {words}", row)])
+    if kind == REQUEST:
+        if values.get("due") is None or values["due"] == before["due"]:
+            raise ValidationError(
+                [FieldError("due", "a request asks for a due date other than the current", row)]
+            )
+        return {}, {"requested_due": [before["due"], values["due"]]}
+    return {}, {}

@@ -46,7 +46,9 @@ def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
     """
     folder = Path(folder or DEMO_FOLDER)
     files = [
-        (kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER if kind != "person"
+        (kind, folder / f"{PLURAL[kind]}.csv")
+        for kind in DEPENDENCY_ORDER
+        if kind not in ("person", "evidence")  # the team and its evidence: --demo-people
     ]
     missing = [path.name for _, path in files if not path.exists()]
     if missing:

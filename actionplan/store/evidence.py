@@ -224,6 +224,12 @@ def evidence_file(store: Database, evidence_id: int | str) -> tuple[str, bytes]:
         ).first()
     if found is None:
         raise NotFoundError(f"evidence: there is no evidence item {number}")
+    if found.content is None and found.filename:
+        raise NotFoundError(
+            f"evidence: item {number}'s file {found.filename} (SHA-256 {found.sha256[:12]}...) "
+            "is not in this plan: it was imported from an export, and the file stays in the "
+            "plan it came from"
+        )
     if found.content is None:
         raise NotFoundError(f"evidence: item {number} has no file (it may have a link)")
     content = bytes(found.content)
