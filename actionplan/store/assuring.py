@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from ..assurance import (
     APPROVE,
@@ -23,6 +23,7 @@ from ..assurance import (
     is_verified,
     pair_requests,
 )
+from ..dates import as_date
 from ..errors import FieldError, ValidationError
 from ..identity import default_user
 from ..records import clean_record
@@ -123,6 +124,39 @@ class Assures(Writes):
             return self._append_event(
                 tx, timeline, current.version, kind, by, values, assignments, changes, None, today
             )
+
+    def awaiting_verification(self) -> list[dict[str, Any]]:
+        """Completed actions not yet verified, as they stand: what a lead's "To verify" list shows.
+
+        Each: `id`, `title`, `owner`, `completed_on`, `completed_by` (who recorded
+        the completion: they may not verify it), `evidence` (items not withdrawn).
+        """
+        current = self.current_actions()
+        waiting = current[(current["status"] == "complete") & ~current["verified"]]
+        if waiting.empty:
+            return []
+        table = schema.evidence.c
+        with self.read() as conn:
+            counts = dict(
+                conn.execute(
+                    select(table.action_id, func.count())
+                    .where(table.withdrawn_at.is_(None))
+                    .group_by(table.action_id)
+                ).all()
+            )
+            found = []
+            for row in waiting.sort_values("completed_on").itertuples(index=False):
+                found.append(
+                    {
+                        "id": row.id,
+                        "title": row.title,
+                        "owner": row.owner,
+                        "completed_on": as_date(row.completed_on),
+                        "completed_by": _completed_by(conn, row.id),
+                        "evidence": int(counts.get(row.id, 0)),
+                    }
+                )
+        return found
 
     def approve_request(
         self, request_id: int | str, note: str | None = None, by: str | None = None,

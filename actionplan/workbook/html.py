@@ -220,11 +220,36 @@ def conflict(
     )
 
 
+#: How an event of each kind of SPEC section 8 reads in the history, before its changes.
+_KIND_WORDS: dict[str, str] = {
+    "verify": "Verified the completion",
+    "reject": "Rejected the completion",
+    "approve": "Approved the due-date request",
+    "refuse": "Refused the due-date request",
+}
+
+
+def event_words(event: Mapping[str, Any]) -> str:
+    """What one event did, in words (escaped): created, the changes, or a verification."""
+    kind, changes = event["kind"], event["changes"]
+    if kind == "create":
+        return "created"
+    if kind == "request":
+        return f"Asked for a new due date: {day(changes['requested_due']['new'])}"
+    shown = {
+        field: pair for field, pair in changes.items() if field not in ("verification", "request")
+    }
+    said = describe_changes(shown)
+    if kind in _KIND_WORDS:
+        return _KIND_WORDS[kind] + (f": {said}" if said else "")
+    return said
+
+
 def history_table(events: Iterable[Mapping[str, Any]]) -> str:
     """Recent events, newest first, as a small table."""
     rows = []
     for event in events:
-        what = "created" if event["kind"] == "create" else describe_changes(event["changes"])
+        what = event_words(event)
         rows.append(
             "<tr>"
             f"<td>{text(event['version'])}</td>"
