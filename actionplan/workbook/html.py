@@ -32,6 +32,9 @@ STYLE = """
 .ap-error { color: #b3261e; font-size: 13px; line-height: 1.3; margin: 0 0 4px 0; }
 .ap-message-ok { background: #e6f4ea; border-left: 4px solid #1e7b34; padding: 6px 10px; }
 .ap-message-bad { background: #fce8e6; border-left: 4px solid #b3261e; padding: 6px 10px; }
+.ap-workbook .jupyter-button.mod-info { background-color: #0b57a4; color: #ffffff; }
+.ap-workbook .jupyter-button.mod-success { background-color: #1e6b35; color: #ffffff; }
+.ap-workbook .jupyter-button.mod-warning { background-color: #8a4b00; color: #ffffff; }
 .ap-message-info { background: #e8f0fe; border-left: 4px solid #1a56db; padding: 6px 10px; }
 .ap-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .ap-table th { text-align: left; border-bottom: 2px solid #ccc; padding: 3px 6px; }
