@@ -31,6 +31,8 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         fields: the action fields to replay (default all); `rules.RULE_FIELDS`
             is enough for `quarter_summary` and loads a large plan faster.
     """
+    # The report reads the evidence; a summary (only `RULE_FIELDS`) does not need it.
+    extra = {} if fields is not None else {"evidence": evidence_frame(store)}
     return PlanData(
         events=store.events(fields=fields),
         complaints=store.complaints(),
@@ -43,7 +45,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         latest=lambda: latest_quarter(store),
         deadlines=store.deadline_settings(),
         cqc_scores=store.table("cqc_scores"),
-        evidence=evidence_frame(store),
+        **extra,
     )
 
 
