@@ -206,6 +206,9 @@ def test_an_officers_new_due_date_is_a_request_until_a_lead_approves_it(
     [pending] = due_requests(team)
     assert pending["state"] == "pending" and pending["due"] == "2025-06-30"
     assert pending["requested_by"] == "Ola Officer" and pending["id"] == event["request_id"]
+    with pytest.raises(ValidationError, match="reason: is required when asking for a new due"):
+        team.record_update({"action_id": "A2", "by": me(), "due": "2025-07-31", "progress": 5})
+    assert team.get_action("A2")["progress"] == 0  # nothing of the refused save is kept
     with pytest.raises(ValidationError, match="already has a due-date request waiting"):
         team.record_update({"action_id": "A1", "by": me(), "due": "2025-07-31", "reason": "r"})
     with pytest.raises(NotPermittedError, match=r"^Ola Officer \(officer\) may not approve"):
@@ -237,6 +240,7 @@ def test_a_refused_request_leaves_the_due_date_and_keeps_its_reason(
     [refused] = due_requests(team)
     assert refused["state"] == "refused"
     assert refused["answer_reason"] == "The board needs it by March"
+    assert refused["reason"] == "Busy"  # the request keeps the officer's reason
 
 
 def test_a_leads_new_due_date_changes_it_at_once(

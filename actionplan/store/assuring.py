@@ -22,6 +22,7 @@ from ..assurance import (
     check_verifier,
     is_verified,
     pair_requests,
+    plan_event,
 )
 from ..dates import as_date
 from ..errors import FieldError, ValidationError
@@ -110,17 +111,7 @@ class Assures(Writes):
                         )
                     ]
                 )
-            if kind == VERIFY:
-                assignments: dict[str, Any] = {}
-                changes: dict[str, Any] = {"verification": ["awaiting", "verified"]}
-                if values["as_of"] > today:
-                    raise ValidationError(
-                        [FieldError("as_of", f"{values['as_of'].isoformat()} is in the future")]
-                    )
-            else:
-                update = {**values, "progress": None, "completed_on": None}
-                assignments, changes = plan_update(before, update, today)
-                changes["verification"] = ["awaiting", "rejected"]
+            assignments, changes = plan_event(kind, before, values, today)
             return self._append_event(
                 tx, timeline, current.version, kind, by, values, assignments, changes, None, today
             )

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from ..assurance import REQUEST
+from ..assurance import REQUEST, plan_event
 from ..errors import (
     ActionPlanError,
     FieldError,
@@ -156,10 +156,6 @@ class Writes(Adds):
         if actor.checked and actor.may_only_ask_for_due() and values.get("due") is not None:
             # SPEC section 8: an officer's new due date is a request for a lead.
             requested, values = values["due"], {**values, "due": None}
-            if not values.get("reason"):
-                raise ValidationError(
-                    [FieldError("reason", "is required when asking for a new due date", row)]
-                )
         actor.check_update(action_id, current.owner, values, row)
         by = actor.recorded_by(values["by"], row)
         version = current.version
@@ -172,10 +168,9 @@ class Writes(Adds):
             assignments, changes = plan_update(before, values, today, row)
             if actor.checked and assignments.get("status") == "complete":
                 require_evidence(tx, action_id, row)
-            if requested is not None:
-                values = {**values, "reason": None}
+            own = values if requested is None else {**values, "reason": None}
             stored = self._append_event(
-                tx, timeline, version, "update", by, values, assignments, changes,
+                tx, timeline, version, "update", by, own, assignments, changes,
                 expected_version, today,
             )  # fmt: skip
             version += 1
@@ -228,13 +223,9 @@ class Writes(Adds):
     ) -> dict[str, Any]:
         """Record an officer's new due date as a request (SPEC section 8): it sets nothing."""
         action_id = timeline.action_id
-        if values["as_of"] > today:
-            raise ValidationError(
-                [FieldError("as_of", f"{values['as_of'].isoformat()} is in the future", row)]
-            )
-        current_due = timeline.current_row(today)["due"]
-        if requested == current_due:
-            raise ValidationError([FieldError("due", f"is already {requested.isoformat()}", row)])
+        before = timeline.state_at(values["as_of"])
+        asked = {**values, "due": requested, "note": None}
+        assignments, changes = plan_event(REQUEST, before, asked, today, row)
         waiting = pending_request(tx, action_id)
         if waiting is not None:
             raise ValidationError(
@@ -247,9 +238,8 @@ class Writes(Adds):
                     )
                 ]
             )
-        changes = {"requested_due": [current_due, requested]}
         return self._append_event(
-            tx, timeline, version, REQUEST, by, {**values, "note": None}, {}, changes,
+            tx, timeline, version, REQUEST, by, asked, assignments, changes,
             expected_version, today,
         )  # fmt: skip
 
