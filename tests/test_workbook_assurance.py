@@ -123,3 +123,19 @@ def test_a_lead_does_not_see_completions_they_recorded_or_own(
     store.close()
     offered = [value for _label, value in manager.assurance.to_verify.options]
     assert offered and not set(owned) & set(offered)
+
+
+def test_an_officers_new_due_date_in_the_workbook_is_a_request(
+    team_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = open_as(monkeypatch, team_db, "sam.patel")
+    officer.select("ACT-044")
+    before = officer.update.loaded["due"]
+    officer.update.due.value = date(2099, 6, 30)
+    officer.update.reason.value = "The consultation was extended"
+    assert officer.update.save() is True
+    assert "Asked for a new due date: 30 Jun 2099" in officer.update.message.value
+    store = Store(team_db)
+    assert store.get_action("ACT-044")["due"] == before
+    assert due_requests(store, "pending")[-1]["due"] == "2099-06-30"
+    store.close()
