@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,14 @@ def test_the_cli_closes_an_action_with_assurance(team: Store) -> None:
     assert [event["kind"] for event in history][-5:] == [
         "reject", "request", "approve", "update", "verify",
     ]  # fmt: skip
+
+
+def test_the_summary_table_shows_the_assurance_figures(team: Store) -> None:
+    run(team, "ola", "evidence", "add", "A1", "--description", "Audit", "--link", "doc 9")
+    run(team, "ola", "update", "A1", "--status", "complete")
+    run(team, "leo", "verify", "A1")
+    code, out, err = run(team, "leo", "summary", "--quarter", "current")
+    assert code == 0, err
+    assert re.search(r"verified in quarter\s+│\s+1 │", out)
+    assert re.search(r"RAG verified\s+│\s+1 │", out)
+    assert re.search(r"due requests pending\s+│\s+0 │", out)
