@@ -43,6 +43,8 @@ class PlanData:
             columns=["id", "action_id", "description", "added_on", "withdrawn_at"]
         )
     )
+    #: True when a team is registered (SPEC section 7): only then are completions verified.
+    has_people: bool = False
     cqc_scores: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["source_id", "quality_statement", "score"])
     )

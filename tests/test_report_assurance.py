@@ -20,6 +20,8 @@ from actionplan.report.render import render_report
 from actionplan.store import Store
 from actionplan.store.queries import summarise
 
+from .conftest import add_action
+
 TODAY = date(2026, 11, 30)
 QUARTER = "2026-27-Q2"
 NAMES = ("Sam Patel", "Priya Shah", "Dana Reid")
@@ -105,3 +107,20 @@ def test_the_report_with_assurance_is_axe_clean_at_three_widths(
         page.locator("#assurance").screenshot(path=str(tmp_path / f"assurance-{width}.png"))
         page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
         page.close()
+
+
+def test_without_a_team_the_assurance_part_says_completions_are_not_verified(
+    plan: Store,
+) -> None:
+    from actionplan.report.context import from_store
+    from actionplan.report.sections import assurance
+
+    add_action(plan, "A1", "2025-03-31", "2024-04-01", status="complete",
+               completed_on="2024-11-01")  # fmt: skip
+    part = assurance(from_store(plan, "2024-25-Q3"))
+    assert "no team registered, so completions are not verified" in part.html
+    assert 'data-figure="assurance-awaiting-verification" data-value="1"' in part.html
+
+
+def test_with_a_team_the_assurance_part_does_not_say_so(demo: dict) -> None:
+    assert "no team registered" not in section(demo["internal"]).get_text()

@@ -21,6 +21,7 @@ from ..rules import RULE_FIELDS
 from ..summary import PlanData, quarter_summary
 from . import Store
 from .evidence import evidence_frame
+from .people import has_people
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -32,7 +33,9 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
             is enough for `quarter_summary` and loads a large plan faster.
     """
     # The report reads the evidence; a summary (only `RULE_FIELDS`) does not need it.
-    extra = {} if fields is not None else {"evidence": evidence_frame(store)}
+    extra = {} if fields is not None else {
+        "evidence": evidence_frame(store), "has_people": has_people(store),
+    }  # fmt: skip
     return PlanData(
         events=store.events(fields=fields),
         complaints=store.complaints(),

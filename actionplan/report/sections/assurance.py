@@ -44,6 +44,11 @@ def assurance(ctx: ReportContext) -> Section:
         f"{figure('assurance-due-requests-pending', actions['due_requests_pending'], str(actions['due_requests_pending']))} "
         f"waiting at {day(ctx.quarter.end)}.</p>"
     )
+    if not ctx.data.has_people:
+        body += (
+            '<p class="none">This plan has no team registered, so completions are not '
+            "verified by someone else and due dates change without a request.</p>"
+        )
     if not ctx.public:
         body += (
             "<h3>Closed actions and their evidence</h3>"
