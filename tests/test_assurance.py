@@ -304,3 +304,20 @@ def test_assurance_figures_of_a_quarter_worked_by_hand(
     assert (q2["due_requests_in_quarter"], q2["due_requests_pending"]) == (1, 1)
     q4 = summarise(team, "2024-25-Q4")["actions"]
     assert (q4["verified"], q4["verified_in_quarter"], q4["due_requests_pending"]) == (2, 1, 1)
+
+
+def test_an_imported_completion_needs_evidence_too(
+    team: Store, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from actionplan.spreadsheets import import_file
+
+    act_as(monkeypatch, "ola")
+    updates = tmp_path / "updates.csv"
+    updates.write_text("action_id,by,as_of,status\nA1,ola,2024-12-10,complete\n")
+    before = table_rows(team)
+    with pytest.raises(ValidationError, match="row 2, column status: action A1 needs evidence"):
+        import_file(team, updates, kind="updates")
+    assert table_rows(team) == before
+    add_evidence(team, "A1", "Audit", link="doc 1")
+    assert import_file(team, updates, kind="updates")["updates"] == 1
+    assert team.get_action("A1")["status"] == "complete"

@@ -22,6 +22,7 @@ from ..errors import ValidationError
 from ..records import as_plain
 from ..rules import STATE_FIELDS, creation_events, creation_values, event_record
 from ..store import schema
+from ..store.evidence import require_evidence
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .loader import LoaderBase, Rows
@@ -177,6 +178,8 @@ class Loader(LoaderBase):
             values["by"] = self.acting.recorded_by(values["by"], row.number)
             try:
                 assignments, changes = plan_event(kind, before, values, today, row.number)
+                if self.acting.checked and assignments.get("status") == "complete":
+                    require_evidence(self.conn, action_id, row.number)  # SPEC section 8
             except ValidationError as error:
                 self._adopt(error, row.number, report)
                 continue
