@@ -321,3 +321,45 @@ def test_an_imported_completion_needs_evidence_too(
     add_evidence(team, "A1", "Audit", link="doc 1")
     assert import_file(team, updates, kind="updates")["updates"] == 1
     assert team.get_action("A1")["status"] == "complete"
+
+
+@pytest.mark.parametrize(
+    "steps,verified",
+    [
+        ([("create", "not_started"), ("update", "complete"), ("verify", None)], True),
+        ([("create", "not_started"), ("update", "complete")], False),
+        ([("update", "complete"), ("verify", None), ("reject", "on_track")], False),
+        ([("update", "complete"), ("verify", None), ("update", None)], True),  # a note
+        ([("update", "complete"), ("reject", "on_track"), ("update", "complete")], False),
+        (
+            [
+                ("update", "complete"),
+                ("reject", "at_risk"),
+                ("update", "complete"),
+                ("verify", None),
+            ],
+            True,
+        ),  # fmt: skip
+        ([("update", "on_track"), ("verify", None)], False),
+    ],
+)
+def test_the_plans_replay_and_one_actions_replay_agree_on_verified(
+    steps: list[tuple[str, str | None]], verified: bool
+) -> None:
+    """`verified_ids` (whole columns, for figures) and `is_verified` (one action, for saves)."""
+    import pandas as pd
+
+    from actionplan.assurance import is_verified, verified_ids
+
+    events = pd.DataFrame(
+        {
+            "action_id": "A1",
+            "as_of": pd.to_datetime([f"2024-10-{day + 1:02d}" for day in range(len(steps))]),
+            "recorded_at": pd.Timestamp("2024-12-31"),
+            "seq": range(len(steps)),
+            "kind": [kind for kind, _ in steps],
+            "status": [status for _, status in steps],
+        }
+    )
+    assert is_verified(steps) is verified
+    assert (verified_ids(events, "2024-12-31") == {"A1"}) is verified
