@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import figures, history, schedule
+from . import assurance, figures, history, schedule
 from .complaints.deadlines import DeadlineSettings
 from .complaints.figures import window_figures
 from .quarters import Quarter, parse_quarter
@@ -36,13 +36,22 @@ class PlanData:
     #: The plan's complaint time limits (SPEC section 10).
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     #: CQC assessment scores: source_id, quality_statement, score.
+    #: Evidence items without their files (SPEC section 8): id, action_id,
+    #: description, added_on, withdrawn_at.
+    evidence: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["id", "action_id", "description", "added_on", "withdrawn_at"]
+        )
+    )
+    #: True when a team is registered (SPEC section 7): only then are completions verified.
+    has_people: bool = False
     cqc_scores: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["source_id", "quality_statement", "score"])
     )
 
     def state_at(self, day: date | pd.Timestamp) -> pd.DataFrame:
-        """Every action as it stood at the end of `day`."""
-        return history.state_at(self.events, day)
+        """Every action as it stood at the end of `day`, with `verified` (SPEC section 8)."""
+        return assurance.with_verified(history.state_at(self.events, day), self.events, day)
 
     def quarter(self, text: str | Quarter, today: date | None = None) -> Quarter:
         """Read a quarter label or word with this plan's financial-year start."""
@@ -50,12 +59,13 @@ class PlanData:
 
 
 def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
-    """The object `actionplan summary --json` prints (SPEC section 5)."""
+    """The object `actionplan summary --json` prints (SPEC sections 5 and 8)."""
     state = data.state_at(quarter.end)
     previous_state = data.state_at(quarter.previous().end)
     actions = figures.action_figures(state, previous_state, quarter)
     current = figures.with_rag(figures.live(state), quarter.end)
     actions.update(schedule.quarter_figures(current, current["rag"], data.events, quarter))
+    actions.update(assurance.assurance_figures(data.events, actions["by_rag"], quarter))
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),

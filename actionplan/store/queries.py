@@ -20,6 +20,8 @@ from ..records import as_plain
 from ..rules import FIGURE_FIELDS
 from ..summary import PlanData, quarter_summary
 from . import Store
+from .evidence import evidence_frame
+from .people import has_people
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -30,6 +32,10 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         fields: the action fields to replay (default all); `rules.FIGURE_FIELDS`
             is enough for `quarter_summary` and loads a large plan faster.
     """
+    # The report reads the evidence; a summary (only `RULE_FIELDS`) does not need it.
+    extra = {} if fields is not None else {
+        "evidence": evidence_frame(store), "has_people": has_people(store),
+    }  # fmt: skip
     return PlanData(
         events=store.events(fields=fields),
         complaints=store.complaints(),
@@ -42,6 +48,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         latest=lambda: latest_quarter(store),
         deadlines=store.deadline_settings(),
         cqc_scores=store.table("cqc_scores"),
+        **extra,
     )
 
 
