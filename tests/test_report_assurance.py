@@ -1,8 +1,10 @@
 """The report's Assurance part (SPEC section 8) on the demo plan with its team.
 
 The demo with people (`init --demo --demo-people`) keeps evidence, has four
-completions verified and one rejected in its last quarter, and three due-date
-requests (one approved, one refused, one waiting). The report is rendered
+completions verified and one rejected in its last quarter, three due-date
+requests (one approved, one refused, one waiting), and the lead's review of
+the 36 closures of earlier quarters (a closure note each, verified four weeks
+after completion: three of them, completed in June, were verified in July). The report is rendered
 through the real notebook for both audiences and checked against `summary`,
 then opened in Chromium: axe-clean, and screenshots at 390, 1,024 and 1,440 px.
 """
@@ -51,16 +53,17 @@ def section(path: Path) -> BeautifulSoup:
 def test_the_demo_tells_the_assurance_story(demo: dict) -> None:
     actions = demo["summary"]["actions"]
     assert {name: actions[name] for name in list(actions)[-8:]} == {
-        "verified": 4,
+        "verified": 40,
         "awaiting_verification": actions["by_rag"]["complete"],
-        "verified_in_quarter": 4,
+        "verified_in_quarter": 7,
         "rejected_in_quarter": 1,
         "due_requests_in_quarter": 3,
         "due_requests_approved": 1,
         "due_requests_refused": 1,
         "due_requests_pending": 1,
     }
-    assert actions["by_rag"]["verified"] == 4
+    assert actions["by_rag"]["verified"] == 40
+    assert actions["awaiting_verification"] == 6  # all completed in the quarter
 
 
 def test_the_assurance_part_shows_the_summarys_figures(demo: dict) -> None:
@@ -72,11 +75,16 @@ def test_the_assurance_part_shows_the_summarys_figures(demo: dict) -> None:
                  "due-requests-refused", "completed-in-quarter"):  # fmt: skip
         assert shown[f"assurance-{name}"] == str(actions[name.replace("-", "_")]), name
     words = part.get_text(" ", strip=True)
-    assert "Closed actions and their evidence" in words
+    assert "Closed actions to check, and their evidence" in words
     assert "Training attendance records" not in words  # counts per action, not the items
-    closed = part.find("caption", string=lambda s: s and s.startswith("Closed actions")).parent
-    act046 = next(row for row in closed.select("tbody tr") if "ACT-046" in row.get_text())
-    assert "Verified" in act046.get_text()
+    closed = part.find(
+        "caption", string=lambda s: s and s.startswith("Awaiting verification")
+    ).parent
+    rows = {row.th.get_text(strip=True): row.get_text(" ") for row in closed.select("tbody tr")}
+    assert "Verified" in rows["ACT-046"]  # completed and verified in the quarter
+    assert "ACT-001" not in rows  # closed and verified in an earlier year: settled
+    awaiting = [action for action, words in rows.items() if "Awaiting" in words]
+    assert len(awaiting) == actions["awaiting_verification"]
     waiting = part.find("caption", string=lambda s: s and "requests waiting" in s).parent
     [row] = waiting.select("tbody tr")
     assert "ACT-053" in row.get_text() and "Sam Patel" in row.get_text()

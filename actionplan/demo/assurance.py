@@ -10,12 +10,16 @@ last quarter is Jul-Sep 2025) moved by the same whole quarters as the rest.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import pandas as pd
 
 from ..identity import acting_as
 from ..quarters import shift_by_quarters
 from ..store import Store
 from ..store.evidence import add_evidence
+from ..store.people import get_person
+from .days import LAST_DAY
 
 MANAGER, LEAD, OFFICER = "dana.reid", "priya.shah", "sam.patel"
 
@@ -87,6 +91,7 @@ def tell_assurance_story(store: Store, quarters: int, today: date) -> None:
                 action_id, reason=reason, due=shift_by_quarters(date.fromisoformat(due), quarters),
                 as_of=on(day), today=today,
             )  # fmt: skip
+    review_earlier_closures(store, on(LAST_DAY.replace(day=1, month=7).isoformat()), today)
     for action_id, asked, due, reason, answer, answered, why in DUE_REQUESTS:
         with acting_as(OFFICER):
             event = store.record_update(
@@ -101,3 +106,43 @@ def tell_assurance_story(store: Store, quarters: int, today: date) -> None:
                 store.approve_request(event["request_id"], today=on(answered))
             else:
                 store.refuse_request(event["request_id"], reason=why or "", today=on(answered))
+
+
+def review_earlier_closures(store: Store, before: date, today: date) -> None:
+    """Give the closures of earlier quarters the evidence and check a real team would have.
+
+    A council adopting the assurance step reviews what it had already closed,
+    so that "awaiting verification" means the recent completions a lead still
+    has to look at, not the whole history of the plan. Each action completed
+    before `before` (and not part of the story above) gets its closure note to
+    the improvement board two weeks after completion, and the lead's
+    verification two weeks later; the manager verifies what the lead completed.
+    """
+    told = {row[0] for row in (*EVIDENCE, *VERIFICATIONS, *REJECTIONS)}
+    current = store.current_actions()
+    closed = current[
+        (current["status"] == "complete")
+        & ~current["verified"]
+        & (current["completed_on"] < pd.Timestamp(before))
+        & ~current["id"].isin(told)
+    ]
+    lead = get_person(store, LEAD).name
+    for row in closed.sort_values("completed_on").itertuples(index=False):
+        completed = row.completed_on.date()
+        noted = min(completed + timedelta(days=14), today)
+        with acting_as(LEAD):
+            add_evidence(
+                store, row.id, "Closure note to the improvement board",
+                link=f"Board paper IB-{noted:%Y-%m}", today=noted,
+            )  # fmt: skip
+        completer = next(
+            event["by"]
+            for event in reversed(store.history(row.id))
+            if event["changes"].get("status", {}).get("new") == "complete"
+        )
+        verifier = MANAGER if completer == lead else LEAD
+        with acting_as(verifier):
+            store.verify(
+                row.id, note="Closure note accepted at the improvement board.",
+                as_of=min(completed + timedelta(days=28), today), today=today,
+            )  # fmt: skip

@@ -15,34 +15,36 @@ import pandas as pd
 
 from ...assurance import ANSWERS, REQUEST, pair_requests
 from ...history import to_timestamp
+from ...vocab import counted
 from ..context import ReportContext, Section, figure
-from ..html import Table, day, rag_badge, table_or_none, text
+from ..html import Markup, Table, day, rag_badge, table_or_none, text
 
 
 def assurance(ctx: ReportContext) -> Section:
     """The quarter's assurance: verification of completions, evidence, and due-date requests."""
     actions = ctx.summary["actions"]
-    completed = actions["completed_in_quarter"]
+
+    def tagged(key: str, noun: str | None = None) -> Markup:
+        value = actions[key]
+        shown = counted(value, noun) if noun else str(value)
+        return figure(f"assurance-{key.replace('_', '-')}", value, shown)
+
+    def were(key: str) -> str:
+        return "was" if actions[key] == 1 else "were"
+
+    end = day(ctx.quarter.end)
     body = (
-        "<p>In the quarter "
-        f"{figure('assurance-completed-in-quarter', completed, str(completed))} actions were completed, "
-        f"{figure('assurance-verified-in-quarter', actions['verified_in_quarter'], str(actions['verified_in_quarter']))} "
-        "completions were verified and "
-        f"{figure('assurance-rejected-in-quarter', actions['rejected_in_quarter'], str(actions['rejected_in_quarter']))} "
-        f"rejected. At {day(ctx.quarter.end)}, "
-        f"{figure('assurance-verified', actions['verified'], str(actions['verified']))} closed actions are "
-        "verified and "
-        f"{figure('assurance-awaiting-verification', actions['awaiting_verification'], str(actions['awaiting_verification']))} "
-        "await verification by a lead or manager who did not complete them and does not own them.</p>"
-        "<p>Due-date requests: "
-        f"{figure('assurance-due-requests-in-quarter', actions['due_requests_in_quarter'], str(actions['due_requests_in_quarter']))} "
-        "asked for in the quarter; "
-        f"{figure('assurance-due-requests-approved', actions['due_requests_approved'], str(actions['due_requests_approved']))} "
-        "approved and "
-        f"{figure('assurance-due-requests-refused', actions['due_requests_refused'], str(actions['due_requests_refused']))} "
-        "refused in the quarter; "
-        f"{figure('assurance-due-requests-pending', actions['due_requests_pending'], str(actions['due_requests_pending']))} "
-        f"waiting at {day(ctx.quarter.end)}.</p>"
+        f"<p>In the quarter {tagged('completed_in_quarter', 'action')} "
+        f"{were('completed_in_quarter')} completed; "
+        f"{tagged('verified_in_quarter', 'completion')} {were('verified_in_quarter')} verified "
+        f"and {tagged('rejected_in_quarter')} rejected. At {end}, "
+        f"{tagged('verified', 'closed action')} {'is' if actions['verified'] == 1 else 'are'} "
+        f"verified and {tagged('awaiting_verification')} "
+        f"{'awaits' if actions['awaiting_verification'] == 1 else 'await'} verification by a "
+        "lead or manager who did not complete them and does not own them.</p>"
+        f"<p>Due-date requests: {tagged('due_requests_in_quarter')} asked for in the quarter; "
+        f"{tagged('due_requests_approved')} approved and {tagged('due_requests_refused')} "
+        f"refused in the quarter; {tagged('due_requests_pending')} waiting at {end}.</p>"
     )
     if not ctx.data.has_people:
         body += (
@@ -51,8 +53,11 @@ def assurance(ctx: ReportContext) -> Section:
         )
     if not ctx.public:
         body += (
-            "<h3>Closed actions and their evidence</h3>"
-            + table_or_none(closed_table(ctx), "No action is complete at the quarter's end.")
+            "<h3>Closed actions to check, and their evidence</h3>"
+            + table_or_none(
+                closed_table(ctx),
+                "No action awaits verification and none was completed in the quarter.",
+            )
             + "<h3>Due-date requests waiting for a decision</h3>"
             + table_or_none(
                 pending_table(ctx), "No due-date request was waiting at the quarter's end."
@@ -73,11 +78,21 @@ def evidence_counts(ctx: ReportContext) -> pd.Series:
 
 
 def closed_table(ctx: ReportContext) -> Table:
-    """Complete and verified actions at the as-of day, with their evidence count."""
-    closed = ctx.current[ctx.current["rag"].isin(["complete", "verified"])].sort_values("id")
+    """Closed actions a reader still has to think about, with their evidence count.
+
+    Those awaiting verification at the as-of day, and those completed in the
+    quarter (verified or not). Closures of earlier quarters that were verified
+    long ago are settled: listing every one would bury the few that are not,
+    and the sentence above counts them.
+    """
+    current = ctx.current
+    in_quarter = current["completed_on"] >= to_timestamp(ctx.quarter.start)
+    closed = current[
+        (current["rag"] == "complete") | ((current["rag"] == "verified") & in_quarter)
+    ].sort_values(["completed_on", "id"])
     counts = evidence_counts(ctx)
     return Table(
-        f"Closed actions at {day(ctx.quarter.end)}: evidence items and verification",
+        f"Awaiting verification, or completed in the quarter, at {day(ctx.quarter.end)}",
         [*ctx.action_headings(), "Completed", "Evidence items", "Verification"],
         [
             [
