@@ -39,6 +39,7 @@ STYLE = """
 .ap-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .ap-table th { text-align: left; border-bottom: 2px solid #ccc; padding: 3px 6px; }
 .ap-table td { border-bottom: 1px solid #eee; padding: 3px 6px; vertical-align: top; }
+.ap-table td:first-child { white-space: nowrap; }
 .ap-muted { color: #595959; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
 .ap-stale { display: block; color: #8a4b00; font-size: 12px; font-weight: 600; }
