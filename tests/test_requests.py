@@ -243,7 +243,7 @@ def test_a_digest_reads_on_a_phone_and_is_accessible(
 
 
 def test_registered_people_get_one_message_each_for_every_owner_name_they_answer_for(
-    asked_today: Store, smtp_server, monkeypatch
+    asked_today: Store, smtp_server, tmp_path: Path, monkeypatch
 ) -> None:
     """With people registered, the CLI asks each person once, at their own address."""
     from actionplan.store.people import add_person
@@ -269,7 +269,9 @@ def test_registered_people_get_one_message_each_for_every_owner_name_they_answer
         "ACTIONPLAN_USER": "dana",
     }
     result = CliRunner().invoke(
-        cli, ["--db", asked_today.url, "requests", "--send"], env=environment
+        cli,
+        ["--db", asked_today.url, "requests", "--send", "--out", str(tmp_path / "out")],
+        env=environment,
     )
     assert result.exit_code == 0, result.output
     assert "Sent 1 request" in result.stdout
