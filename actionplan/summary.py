@@ -43,12 +43,39 @@ class PlanData:
 
 def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
     """The object `actionplan summary --json` prints (SPEC section 5)."""
-    state = data.state_at(quarter.end)
-    previous_state = data.state_at(quarter.previous().end)
+    return summary_of(
+        quarter,
+        data.state_at(quarter.end),
+        data.state_at(quarter.previous().end),
+        data.complaints,
+        data.compliments,
+    )
+
+
+def summary_of(
+    quarter: Quarter,
+    state: pd.DataFrame,
+    previous_state: pd.DataFrame,
+    complaints: pd.DataFrame,
+    compliments: pd.DataFrame,
+) -> dict[str, Any]:
+    """The figures of `quarter` from the plan as it stood at its end and the previous one's.
+
+    `quarter_summary` replays a `PlanData`; `store.queries.summarise` passes
+    states from the plan's columnar copy and only the complaint records dated
+    in the quarter (`figures.COMPLAINT_WINDOW_DATES`): the same figures either way.
+
+    Args:
+        quarter: the quarter.
+        state: the actions at its as-of day (at least the fields `figures` reads).
+        previous_state: the actions at the previous quarter's as-of day.
+        complaints: complaint records, all of them or those dated in the quarter.
+        compliments: compliments, all of them or those received in the quarter.
+    """
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
         "actions": figures.action_figures(state, previous_state, quarter),
-        "complaints": figures.complaint_figures(data.complaints, data.compliments, quarter),
+        "complaints": figures.complaint_figures(complaints, compliments, quarter),
     }

@@ -16,9 +16,8 @@ from .. import figures, listing
 from ..errors import ActionPlanError, FieldError
 from ..quarters import Quarter, parse_quarter
 from ..records import as_plain
-from ..rules import RULE_FIELDS
-from ..summary import PlanData, quarter_summary
-from . import Store
+from ..summary import PlanData, summary_of
+from . import Store, cache
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -27,7 +26,8 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
     Args:
         store: the plan.
         fields: the action fields to replay (default all); `rules.RULE_FIELDS`
-            is enough for `quarter_summary` and loads a large plan faster.
+            is enough for `quarter_summary` and loads a large plan faster
+            (`quarter_summaries` is faster still).
     """
     return PlanData(
         events=store.events(fields=fields),
@@ -103,9 +103,27 @@ def reportable_quarter(store: Store, quarter: Quarter, today: date | None = None
 
 
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
-    """Load the plan and return one quarter's figures (SPEC section 5)."""
-    chosen = resolve_quarter(store, quarter, today)
-    return quarter_summary(load_plan(store, fields=RULE_FIELDS), chosen)
+    """One quarter's figures (SPEC section 5), as `actionplan summary --json` prints them."""
+    return quarter_summaries(store, [resolve_quarter(store, quarter, today)])[0]
+
+
+def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, Any]]:
+    """The figures of each quarter, read without loading the whole plan.
+
+    The actions come from the plan's columnar copy (`store.cache`: the same
+    replay as `history.state_at`, on integer columns kept beside the plan) and
+    the complaints from those dated in each quarter only, so a national plan's
+    summary reads a few thousand rows, not a million. The figures themselves
+    are `summary.summary_of`, as for a plan in memory.
+    """
+    days = {day for quarter in quarters for day in (quarter.end, quarter.previous().end)}
+    states = cache.states_at(store, sorted(days))
+    found = []
+    for quarter in quarters:
+        complaints, compliments = store.complaints_between(quarter.start, quarter.end)
+        previous = states[quarter.previous().end]
+        found.append(summary_of(quarter, states[quarter.end], previous, complaints, compliments))
+    return found
 
 
 def action_list(

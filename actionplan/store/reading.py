@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Date, func, select
+from sqlalchemy import Connection, Date, func, or_, select
 
-from .. import history
+from .. import figures, history
 from ..dates import as_date, in_range, in_words
 from ..errors import NotFoundError
 from ..quarters import Quarter, quarter_of, quarters_between
@@ -164,8 +164,7 @@ class Reads(Database):
         table = schema.metadata.tables[name]
         with self.read() as conn:
             frame = frames.raw_frame(conn, select(table), raw_types=(Date,))
-        date_columns = [c.name for c in table.columns if isinstance(c.type, Date)]
-        return frames.typed(frame, date_columns, ())
+        return _dated(frame, table)
 
     def complaints(self) -> pd.DataFrame:
         """Complaint records, with the `;`-joined ids of the actions each gave rise to."""
@@ -176,6 +175,25 @@ class Reads(Database):
         linked = joined.to_dict()
         frame["action_ids"] = [linked.get(complaint_id, "") for complaint_id in frame["id"]]
         return frame
+
+    def complaints_between(self, start: date, end: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The complaints and compliments a quarter's figures count, read in one snapshot.
+
+        Complaints with one of `figures.COMPLAINT_WINDOW_DATES` from `start` to
+        `end`, without their free text (`learning`) or action ids; the
+        `received_on` of compliments received then. At 300,000 complaints,
+        reading them all was most of a summary's time.
+        """
+        complaints = schema.complaints
+        dated = [complaints.c[name].between(start, end) for name in figures.COMPLAINT_WINDOW_DATES]
+        counted = [column for column in complaints.columns if column.name != "learning"]
+        received = schema.compliments.c.received_on
+        with self.read() as conn:
+            found = frames.raw_frame(conn, select(*counted).where(or_(*dated)), (Date,))
+            kind = frames.raw_frame(
+                conn, select(received).where(received.between(start, end)), (Date,)
+            )
+        return _dated(found, complaints), _dated(kind, schema.compliments)
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:
         """The quarters the plan's data covers, never past today's quarter (see `data_span`)."""
@@ -278,6 +296,12 @@ def main_runs(counts: dict[Quarter, int]) -> list[Quarter]:
 
 def _quarters_apart(earlier: Quarter, later: Quarter) -> int:
     return (later.year - earlier.year) * 4 + later.number - earlier.number
+
+
+def _dated(frame: pd.DataFrame, table: Any) -> pd.DataFrame:
+    """A table's rows with its date columns (those read) as datetimes."""
+    dates = [c.name for c in table.columns if isinstance(c.type, Date) and c.name in frame]
+    return frames.typed(frame, dates, ())
 
 
 def event_view(row: Mapping[str, Any]) -> dict[str, Any]:
