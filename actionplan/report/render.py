@@ -27,9 +27,10 @@ from ..store import Store
 from ..store.queries import reportable_quarter, resolve_quarter
 from ..vocab import AUDIENCES
 from .index import write_index
+from .kernel import started_kernel
 from .paths import ReportPaths, index_name, make_folder, report_lock
 from .pdf import find_chromium, print_pdf
-from .run import db_parameter, execute, export_html, first_line, keep_failed
+from .run import db_parameter, execute, export_html, first_line, keep_failed, prepare_export
 
 
 def render_report(
@@ -49,7 +50,9 @@ def render_report(
         quarter: `2024-25-Q3`, `current`, `previous` or `latest`.
         out_dir: folder holding one sub-folder per quarter and `index.html`.
         audience: `internal` or `public` (SPEC section 6).
-        km: a started kernel manager to reuse (used by `render_all`).
+        km: a started kernel to use and leave running (`kernel.started_kernel`,
+            as the CLI and `render_all` start it before opening the plan); by
+            default one is started here and shut down afterwards.
         refresh_index: rewrite `index.html` afterwards if the folder has one.
         pdf: also print the page to `actionplan-<quarter>.pdf` with Chromium.
 
@@ -63,17 +66,25 @@ def render_report(
     if audience not in AUDIENCES:
         raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
     chromium = find_chromium() if pdf else None
+    if km is None:
+        with started_kernel(store.url) as started:
+            return render_report(
+                store, quarter, out_dir, audience, km=started, refresh_index=refresh_index, pdf=pdf
+            )
     chosen = reportable_quarter(store, resolve_quarter(store, quarter))
     out = Path(out_dir)
     paths = ReportPaths(out / chosen.label, chosen.label, audience)
     make_folder(paths.folder)
-    db, environment = db_parameter(store, audience)
+    prepare_export()
+    parameters = {
+        "quarter": chosen.label,
+        "db": db_parameter(store, audience),
+        "audience": audience,
+    }
     with report_lock(paths.lock):
         for leftover in paths.leftovers():
             leftover.unlink(missing_ok=True)
-        executed = execute(
-            paths, {"quarter": chosen.label, "db": db, "audience": audience}, environment, km
-        )
+        executed = execute(paths, parameters, km)
         executed.metadata["actionplan"] = {
             "title": f"{store.council}: improvement action plan, {chosen.in_words()}",
             "quarter": chosen.label,
