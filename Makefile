@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/actionplan.db
 
-.PHONY: setup report test lint format lock clean-db workbook
+.PHONY: setup report test lint format lock clean-db workbook hub hub-proxy
 
 setup: $(STAMP)
 
@@ -30,7 +30,20 @@ PORT ?= 8866
 workbook: $(STAMP) $(DB)
 	@$(BIN)/actionplan --db $(DB) workbook --port $(PORT)
 
-test: $(STAMP)
+# The team service (docs/team.md) at http://127.0.0.1:8000/ until Ctrl-C, for the
+# plan in ACTIONPLAN_DB (PostgreSQL for a team), else $(DB). Register people first.
+HUB_PORT ?= 8000
+hub: $(STAMP) hub-proxy
+	@$(BIN)/actionplan $(if $(ACTIONPLAN_DB),,--db $(DB)) hub --port $(HUB_PORT)
+
+# JupyterHub's proxy, from npm, into the project (.hub/), not globally.
+PROXY := .hub/node_modules/.bin/configurable-http-proxy
+hub-proxy: $(PROXY)
+
+$(PROXY):
+	npm install --prefix .hub --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
+test: $(STAMP) hub-proxy
 	$(BIN)/python -m pytest -v
 
 lint: $(STAMP)

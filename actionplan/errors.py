@@ -93,6 +93,24 @@ class StaleCommentaryError(ActionPlanError):
         )
 
 
+class NotPermittedError(ActionPlanError):
+    """The person acting may not make this write (SPEC section 7); nothing was stored.
+
+    Attributes:
+        who: the person's name (or the login, when they are not registered).
+        role: their role, or `not registered`.
+        what: what they tried, as words that follow "may not" (`add actions`).
+        hint: who may, or what to do instead.
+    """
+
+    def __init__(self, who: str, role: str, what: str, hint: str = "") -> None:
+        self.who = who
+        self.role = role
+        self.what = what
+        self.hint = hint
+        super().__init__(f"{who} ({role}) may not {what}" + (f": {hint}" if hint else ""))
+
+
 class SchemaVersionError(ActionPlanError):
     """The database was made by a different version of actionplan."""
 

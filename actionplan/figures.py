@@ -144,9 +144,16 @@ def rag_transitions(
 
 
 #: The dates through which a complaint record counts in a quarter's figures: a
-#: record none of whose dates falls in the quarter changes none of them, so a
-#: store may read only the others (`store.reading.Reads.complaints_between`).
-COMPLAINT_WINDOW_DATES: tuple[str, ...] = ("received_on", "decided_on", "remedy_due")
+#: record none of whose dates falls in the quarter, and that was not received
+#: just before it (its acknowledgement may fall due in it), changes none of
+#: them, so a store may read only the others (`store.reading.Reads.complaints_between`).
+COMPLAINT_WINDOW_DATES: tuple[str, ...] = (
+    "received_on",
+    "decided_on",
+    "remedy_due",
+    "response_due",
+    "extended_to",
+)
 
 
 def complaint_figures(

@@ -38,6 +38,8 @@ LIST_FIELDS: tuple[str, ...] = (
     "baseline_due",
     "completed_on",
     "rag",
+    "schedule_rag",
+    "not_updated",
     "version",
     "last_updated",
 )
@@ -67,12 +69,14 @@ def filter_actions(
     status: str | None = None,
     overdue: bool = False,
     search: str | None = None,
+    stale: bool = False,
 ) -> pd.DataFrame:
     """Keep the actions matching every filter given.
 
     Owner and team must match whole (ignoring case and surrounding spaces);
     `search` keeps actions where every word of it appears, in any case, in the
-    id, title, owner or team (`head` finds every "Head of ..." owner).
+    id, title, owner or team (`head` finds every "Head of ..." owner); `stale`
+    keeps those not updated this quarter (`schedule.with_schedule`).
     """
     keep = pd.Series(True, index=frame.index)
     if owner:
@@ -87,6 +91,8 @@ def filter_actions(
         keep &= frame["status"] == wanted
     if overdue:
         keep &= frame["overdue"]
+    if stale:
+        keep &= frame["not_updated"]
     if search and search.strip():
         text = frame[list(SEARCHED)[0]].fillna("").astype(str)
         for column in SEARCHED[1:]:

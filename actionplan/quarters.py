@@ -149,7 +149,16 @@ def parse_quarter(
             f"{raw!r} is not a quarter; write it like 2024-25-Q3, 2024/25 Q3, "
             "current, previous or latest",
         )
-    year, second, number = int(match[1]), match[2], int(match[3])
+    return Quarter(_starting_year(raw, match[1], match[2], field), int(match[3]), first_month)
+
+
+def _starting_year(raw: str, first: str, second: str, field: str) -> int:
+    """The year a financial year written `first-second` starts in, checked.
+
+    The halves must be consecutive (`2024-26` is refused rather than guessed)
+    and within the years a plan covers.
+    """
+    year = int(first)
     expected = (year + 1) % 100 if len(second) == 2 else year + 1
     if int(second) != expected:
         raise FieldError(
@@ -161,7 +170,87 @@ def parse_quarter(
             field,
             f"{raw!r} is outside the years a plan covers ({earliest.year} to {latest.year})",
         )
-    return Quarter(year, number, first_month)
+    return year
+
+
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    """One financial year: what annual reports (the complaints report) are counted in.
+
+    Attributes:
+        year: calendar year in which it starts (2024 for 2024-25).
+        first_month: month it starts in (4 = April).
+    """
+
+    year: int
+    first_month: int = DEFAULT_FIRST_MONTH
+
+    @property
+    def label(self) -> str:
+        """Canonical label, e.g. `2024-25`."""
+        return f"{self.year}-{(self.year + 1) % 100:02d}"
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        """Its four quarters, in order."""
+        return [Quarter(self.year, number, self.first_month) for number in range(1, 5)]
+
+    @property
+    def start(self) -> date:
+        """First day of the year."""
+        return self.quarters[0].start
+
+    @property
+    def end(self) -> date:
+        """Last day of the year: its as-of day."""
+        return self.quarters[-1].end
+
+    def previous(self) -> FinancialYear:
+        """The year before."""
+        return FinancialYear(self.year - 1, self.first_month)
+
+    def in_words(self) -> str:
+        """How a manager says it: `1 April 2024 to 31 March 2025`."""
+        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def year_of(day: date, first_month: int = DEFAULT_FIRST_MONTH) -> FinancialYear:
+    """The financial year a date falls in."""
+    return FinancialYear(quarter_of(day, first_month).year, first_month)
+
+
+def parse_year(
+    text: str | FinancialYear,
+    today: date | None = None,
+    first_month: int = DEFAULT_FIRST_MONTH,
+    field: str = "year",
+) -> FinancialYear:
+    """Read a financial year as people write it: `2024-25`, `2024/25`, `2024-2025`,
+    `current` or `previous` (relative to `today`), in any case.
+
+    Raises:
+        FieldError: naming `field`, when the text is not a financial year.
+    """
+    if isinstance(text, FinancialYear):
+        return text
+    raw = str(text).strip()
+    today = today or date.today()
+    if raw.lower() == "current":
+        return year_of(today, first_month)
+    if raw.lower() in ("previous", "last"):
+        return year_of(today, first_month).previous()
+    match = _YEAR.match(raw)
+    if not match:
+        raise FieldError(
+            field, f"{raw!r} is not a financial year; write it like 2024-25, current or previous"
+        )
+    return FinancialYear(_starting_year(raw, match[1], match[2], field), first_month)
 
 
 def quarters_from(earlier: Quarter, later: Quarter) -> int:

@@ -15,8 +15,10 @@ from datetime import date, datetime
 from typing import Any
 
 from . import vocab
+from .cqc import parse_score
 from .dates import parse_date
 from .errors import FieldError, ValidationError
+from .roles import split_owns
 from .vocab import with_article
 
 MAX_ID_LENGTH = 64
@@ -81,6 +83,41 @@ def _choice(field: str) -> Callable[[object], str]:
         return vocab.normalise(field, str(value))
 
     return parse
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _login(value: object) -> str:
+    # JupyterHub lower-cases user names; so does the plan, so a login matches
+    # however it is typed.
+    text = _identifier(value).lower()
+    if any(char.isspace() for char in text):
+        raise ValueError(f"{text!r} has a space; a login is one word, as people sign in with it")
+    return text
+
+
+def _owns(value: object) -> str:
+    return "; ".join(split_owns(_free_text(value)))
+
+
+def _email(value: object) -> str:
+    text = _free_text(value)
+    if not _EMAIL.match(text):
+        raise ValueError(f"{text!r} is not an email address")
+    return text
+
+
+_LGSCO_REFERENCE = re.compile(r"^(\d{2})[\s\-/]*(\d{3})[\s\-/]*(\d{3})$")
+
+
+def _lgsco_reference(value: object) -> str:
+    """The Ombudsman's case reference, written as it does: `24 015 889`."""
+    text = _text(value)
+    found = _LGSCO_REFERENCE.match(text)
+    if not found:
+        raise ValueError(f"{text!r} is not an LGSCO reference like 24 015 889")
+    return " ".join(found.groups())
 
 
 def _id_list(value: object) -> list[str]:
@@ -164,12 +201,36 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("escalated_from", _identifier),
         Field("learning", _free_text),
         Field("action_ids", _id_list),
+        # SPEC section 10: the procedure and its deadlines, and the Ombudsman's case.
+        Field("procedure", _choice("procedure")),
+        _date_field("acknowledged_on"),
+        _date_field("response_due"),
+        _date_field("responded_on"),
+        _date_field("extended_to"),
+        Field("extension_reason", _free_text),
+        Field("lgsco_reference", _lgsco_reference),
+        Field("lgsco_decision", _choice("lgsco_decision")),
+        Field("remedied_before_ombudsman", _choice("yes_no")),
+    ),
+    "cqc_score": (
+        Field("source_id", _identifier, True),
+        Field("quality_statement", _choice("quality_statement"), True),
+        Field("score", parse_score, True),
     ),
     "compliment": (
         Field("id", _identifier, True),
         _date_field("received_on", True),
         Field("team", _free_text),
         Field("summary", _free_text),
+    ),
+    # SPEC section 7: a person of the team, the name they sign in with and their role.
+    "person": (
+        Field("login", _login, True),
+        Field("name", _free_text, True),
+        Field("role", _choice("role"), True),
+        Field("owns", _owns),
+        Field("team", _free_text),
+        Field("email", _email),
     ),
 }
 
@@ -181,6 +242,8 @@ KIND_NAMES: dict[str, str] = {
     "updates": "update",
     "complaints": "complaint",
     "compliments": "compliment",
+    "people": "person",
+    "cqc_scores": "cqc_score",
 }
 
 
@@ -228,26 +291,6 @@ def clean_record(kind: str, raw: Mapping[str, object], row: int | None = None) -
     if problems:
         raise ValidationError(problems)
     return cleaned
-
-
-def complaint_problems(values: Mapping[str, Any], row: int | None) -> list[FieldError]:
-    """Checks of a cleaned complaint record that need more than one field."""
-    problems: list[FieldError] = []
-    received = values["received_on"]
-    for field_name in ("decided_on", "remedy_done_on"):
-        if values.get(field_name) and received and values[field_name] < received:
-            problems.append(
-                FieldError(
-                    field_name, f"{values[field_name].isoformat()} is before received_on", row
-                )
-            )
-    if values["stage"] == "stage1" and values.get("escalated_from"):
-        problems.append(
-            FieldError("escalated_from", "a stage 1 complaint is not escalated from another", row)
-        )
-    if values.get("decided_on") and values.get("outcome") == "pending":
-        problems.append(FieldError("outcome", "is pending but decided_on is given", row))
-    return problems
 
 
 def as_plain(value: object) -> object:

@@ -57,6 +57,10 @@ BASELINE_REASON = "revised from the baseline before this action was recorded her
 #: The fields the rules and the figures read (the text fields are not needed to count).
 RULE_FIELDS: tuple[str, ...] = ("status", "progress", "due", "completed_on")
 
+#: The fields the figures read: the rules' fields and the start date the schedule
+#: RAG measures from (SPEC section 9). A summary loads only these.
+FIGURE_FIELDS: tuple[str, ...] = (*RULE_FIELDS, "start_on")
+
 #: State fields that hold dates.
 DATE_FIELDS: tuple[str, ...] = ("start_on", "due", "completed_on")
 

@@ -8,13 +8,15 @@ from memory instead of querying per quarter. Nothing here touches a database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from . import figures, history
+from . import figures, history, schedule
+from .complaints.deadlines import DeadlineSettings
+from .complaints.figures import window_figures
 from .quarters import Quarter, parse_quarter
 
 
@@ -31,6 +33,12 @@ class PlanData:
     council: str
     database: str
     latest: Callable[[], Quarter] | None = None
+    #: The plan's complaint time limits (SPEC section 10).
+    deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    #: CQC assessment scores: source_id, quality_statement, score.
+    cqc_scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["source_id", "quality_statement", "score"])
+    )
 
     def state_at(self, day: date | pd.Timestamp) -> pd.DataFrame:
         """Every action as it stood at the end of `day`."""
@@ -47,8 +55,10 @@ def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
         quarter,
         data.state_at(quarter.end),
         data.state_at(quarter.previous().end),
+        data.events,
         data.complaints,
         data.compliments,
+        data.deadlines,
     )
 
 
@@ -56,26 +66,36 @@ def summary_of(
     quarter: Quarter,
     state: pd.DataFrame,
     previous_state: pd.DataFrame,
+    updates: pd.DataFrame,
     complaints: pd.DataFrame,
     compliments: pd.DataFrame,
+    deadlines: DeadlineSettings,
 ) -> dict[str, Any]:
     """The figures of `quarter` from the plan as it stood at its end and the previous one's.
 
     `quarter_summary` replays a `PlanData`; `store.queries.summarise` passes
-    states from the plan's columnar copy and only the complaint records dated
-    in the quarter (`figures.COMPLAINT_WINDOW_DATES`): the same figures either way.
+    states from the plan's columnar copy, one row per action updated in the
+    quarter, and only the complaint records the quarter's figures can count
+    (`store.reading.Reads.complaints_between`): the same figures either way.
 
     Args:
         quarter: the quarter.
-        state: the actions at its as-of day (at least the fields `figures` reads).
+        state: the actions at its as-of day (at least the fields `figures` and
+            `schedule` read).
         previous_state: the actions at the previous quarter's as-of day.
-        complaints: complaint records, all of them or those dated in the quarter.
+        updates: events with `action_id`, `kind` and `as_of`: every event, or
+            at least one non-creation event in the quarter of each action that has one.
+        complaints: complaint records, all of them or those the quarter counts.
         compliments: compliments, all of them or those received in the quarter.
+        deadlines: the plan's complaint time limits.
     """
+    actions = figures.action_figures(state, previous_state, quarter)
+    current = figures.with_rag(figures.live(state), quarter.end)
+    actions.update(schedule.quarter_figures(current, current["rag"], updates, quarter))
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
-        "actions": figures.action_figures(state, previous_state, quarter),
-        "complaints": figures.complaint_figures(complaints, compliments, quarter),
+        "actions": actions,
+        "complaints": window_figures(complaints, compliments, quarter, deadlines),
     }

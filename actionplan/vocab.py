@@ -46,6 +46,34 @@ COMPLAINT_OUTCOMES: tuple[str, ...] = (
     "pending",
 )
 
+#: What a registered person may do (SPEC section 7), from least to most.
+ROLES: tuple[str, ...] = ("viewer", "officer", "lead", "manager")
+#: Which complaints procedure a record follows (SPEC section 10): the 2009
+#: regulations for adult social care (the default), or the council's own
+#: corporate procedure under the Ombudsman's Complaint Handling Code.
+COMPLAINT_PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
+
+#: What the Ombudsman (LGSCO) decided on a complaint it received.
+LGSCO_DECISIONS: tuple[str, ...] = (
+    "upheld",
+    "not_upheld",
+    "closed_after_initial_enquiries",
+    "premature",
+    "withdrawn",
+)
+
+#: A yes-or-no field's values (`remedied_before_ombudsman`).
+YES_NO: tuple[str, ...] = ("yes", "no")
+
+#: The CQC's rating of a local authority, best first, with the lowest whole
+#: percentage of the maximum score that earns it (its published bands).
+CQC_RATINGS: tuple[tuple[str, int], ...] = (
+    ("outstanding", 88),
+    ("good", 63),
+    ("requires_improvement", 39),
+    ("inadequate", 25),
+)
+
 #: Who a report is for (SPEC section 6): `public` drops owner names and small counts.
 AUDIENCES: tuple[str, ...] = ("internal", "public")
 
@@ -60,6 +88,7 @@ REPORT_SECTIONS: tuple[str, ...] = (
     "exceptions",
     "completed_and_due",
     "complaints",
+    "cqc_scores",
     "appendix",
 )
 
@@ -110,6 +139,23 @@ WORDS: dict[str, str] = {
     "not_upheld": "Not upheld",
     "withdrawn": "Withdrawn",
     "pending": "Pending",
+    # roles
+    "viewer": "Viewer",
+    "officer": "Officer",
+    "lead": "Lead",
+    "manager": "Manager",
+    # complaint procedures, Ombudsman decisions, yes and no
+    "statutory": "Statutory (adult social care)",
+    "corporate": "Corporate",
+    "closed_after_initial_enquiries": "Closed after initial enquiries",
+    "premature": "Premature",
+    "yes": "Yes",
+    "no": "No",
+    # CQC ratings
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
     # audiences
     "internal": "Internal",
     "public": "Public",
@@ -128,6 +174,7 @@ _FIELD_WORDS: dict[tuple[str, str], str] = {
     ("section", "exceptions"): "Exceptions",
     ("section", "completed_and_due"): "Completed this quarter and due next quarter",
     ("section", "complaints"): "Complaints and learning",
+    ("section", "cqc_scores"): "CQC assessment scores",
     ("section", "appendix"): "Appendix: every action, and how the figures are worked out",
 }
 
@@ -233,9 +280,21 @@ _LOOKUPS: dict[str, dict[str, str]] = {
         COMPLAINT_STAGES, {"stage_1": "stage1", "stage_2": "stage2", "lgsco": "ombudsman"}
     ),
     "outcome": _lookup(COMPLAINT_OUTCOMES),
+    "procedure": _lookup(COMPLAINT_PROCEDURES),
+    "lgsco_decision": _lookup(LGSCO_DECISIONS, {"closed": "closed_after_initial_enquiries"}),
+    "yes_no": _lookup(YES_NO, {"y": "yes", "n": "no", "true": "yes", "false": "no"}),
     "audience": _lookup(AUDIENCES),
+    "role": _lookup(ROLES),
     "section": _lookup(COMMENTARY_SECTIONS),
     "quality_statement": {statement.strip().lower(): statement for statement in QUALITY_STATEMENTS},
+}
+
+#: How a refusal names what a field holds, where "a <field name>" reads wrong.
+_NOUNS: dict[str, str] = {
+    "lgsco_decision": "an LGSCO decision",
+    "yes_no": "yes or no",
+    "outcome": "an outcome",
+    "audience": "an audience",
 }
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -244,7 +303,11 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "priority": PRIORITIES,
     "stage": COMPLAINT_STAGES,
     "outcome": COMPLAINT_OUTCOMES,
+    "procedure": COMPLAINT_PROCEDURES,
+    "lgsco_decision": LGSCO_DECISIONS,
+    "yes_no": YES_NO,
     "audience": AUDIENCES,
+    "role": ROLES,
     "section": COMMENTARY_SECTIONS,
     "quality_statement": QUALITY_STATEMENTS,
 }
@@ -278,9 +341,8 @@ def normalise(field: str, value: str) -> str:
     found = table.get(key, "") or _by_words(field).get(key, "")
     if not found:
         allowed = ", ".join(_CHOICES[field])
-        raise ValueError(
-            f"{text.strip()!r} is not a {field.replace('_', ' ')}; use one of: {allowed}"
-        )
+        noun = _NOUNS.get(field, f"a {field.replace('_', ' ')}")
+        raise ValueError(f"{text.strip()!r} is not {noun}; use one of: {allowed}")
     return found
 
 

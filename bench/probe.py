@@ -46,7 +46,7 @@ def import_plan(db: Path, folder: Path) -> dict[str, Any]:
 
 def summary(db: Path, quarter: str | None) -> dict[str, Any]:
     """Load the plan and work out one quarter's figures (the latest with data by default)."""
-    from actionplan.rules import RULE_FIELDS
+    from actionplan.rules import FIGURE_FIELDS
     from actionplan.store import open_store
     from actionplan.store.queries import latest_quarter, load_plan
     from actionplan.summary import quarter_summary
@@ -54,7 +54,7 @@ def summary(db: Path, quarter: str | None) -> dict[str, Any]:
     store = open_store(db)
     started = time.perf_counter()
     # As `actionplan summary` loads it: only the fields the figures read.
-    data = load_plan(store, fields=RULE_FIELDS)
+    data = load_plan(store, fields=FIGURE_FIELDS)
     loaded = time.perf_counter()
     chosen = data.quarter(quarter) if quarter else latest_quarter(store)
     figures = quarter_summary(data, chosen)

@@ -20,8 +20,12 @@ from actionplan.store import Store
 TODAY = date(2025, 6, 30)
 
 
-def fill_plan(store: Store, actions: int = 12) -> None:
-    """Write sources, recommendations, actions with updates, complaints and compliments."""
+def fill_plan(store: Store, actions: int = 12, first_schema: bool = False) -> None:
+    """Write sources, recommendations, actions with updates, complaints and compliments.
+
+    `first_schema`: the database has the first release's tables, whose complaints
+    lack schema 5's columns; they are written with those columns only.
+    """
     store.add_source(
         {
             "id": "S1",
@@ -87,20 +91,20 @@ def fill_plan(store: Store, actions: int = 12) -> None:
     for number in range(1, 7):
         received = date(2023, 11, 1) + timedelta(days=45 * number)
         decided = received + timedelta(days=20) if number % 3 else None
-        store.add_complaint(
-            {
-                "id": f"C{number}",
-                "stage": "stage1",
-                "received_on": received.isoformat(),
-                "theme": "Delays",
-                "outcome": ("upheld", "not_upheld", "partly_upheld")[number % 3]
-                if decided
-                else None,
-                "decided_on": decided.isoformat() if decided else None,
-                "remedy_due": (received + timedelta(days=60)).isoformat() if decided else None,
-                "action_ids": f"A{min(number, actions):02d}",
-            }
-        )
+        record = {
+            "id": f"C{number}",
+            "stage": "stage1",
+            "received_on": received.isoformat(),
+            "theme": "Delays",
+            "outcome": ("upheld", "not_upheld", "partly_upheld")[number % 3] if decided else None,
+            "decided_on": decided.isoformat() if decided else None,
+            "remedy_due": (received + timedelta(days=60)).isoformat() if decided else None,
+            "action_ids": f"A{min(number, actions):02d}",
+        }
+        if first_schema:
+            _first_schema_complaint(store, record)
+        else:
+            store.add_complaint(record)
     for number in range(1, 5):
         store.add_compliment(
             {
@@ -109,6 +113,24 @@ def fill_plan(store: Store, actions: int = 12) -> None:
                 "team": "Assessment",
                 "summary": "Thank you",
             }
+        )
+
+
+def _first_schema_complaint(store: Store, record: dict) -> None:
+    """A complaint written as the first release stored it (SPEC section 2's columns)."""
+    from sqlalchemy import column, insert, table
+
+    values = {name: value for name, value in record.items() if name != "action_ids"}
+    values["outcome"] = values["outcome"] or "pending"
+    for name in ("received_on", "decided_on", "remedy_due"):
+        if values[name]:
+            values[name] = date.fromisoformat(values[name])
+    complaints = table("complaints", *(column(name) for name in values))
+    links = table("complaint_actions", column("complaint_id"), column("action_id"))
+    with store.write() as conn:
+        conn.execute(insert(complaints).values(**values))
+        conn.execute(
+            insert(links).values(complaint_id=record["id"], action_id=record["action_ids"])
         )
 
 

@@ -20,18 +20,27 @@ CORE: frozenset[str] = frozenset(
     {
         "actionplan",
         "actionplan.atomic",
+        "actionplan.complaints",
+        "actionplan.complaints.checks",
+        "actionplan.complaints.deadlines",
+        "actionplan.complaints.figures",
+        "actionplan.cqc",
         "actionplan.dates",
         "actionplan.errors",
         "actionplan.figures",
         "actionplan.history",
         "actionplan.identity",
         "actionplan.listing",
+        "actionplan.passwords",
         "actionplan.quarters",
         "actionplan.records",
+        "actionplan.roles",
         "actionplan.rules",
+        "actionplan.schedule",
         "actionplan.summary",
         "actionplan.timeline",
         "actionplan.vocab",
+        "actionplan.workdays",
     }
 )
 
@@ -42,8 +51,21 @@ ALLOWED: dict[str, set[str]] = {
     "spreadsheets": {"core", "store"},
     "report": {"core", "store"},
     "workbook": {"core", "store"},
+    "complaints": {"core", "store", "report"},
     "demo": {"core", "store", "spreadsheets"},
-    "cli": {"core", "store", "spreadsheets", "report", "workbook", "demo"},
+    "hub": {"core", "store", "workbook"},
+    "requests": {"core", "store", "report"},
+    "cli": {
+        "core",
+        "store",
+        "spreadsheets",
+        "report",
+        "workbook",
+        "complaints",
+        "demo",
+        "hub",
+        "requests",
+    },
 }
 
 #: Libraries the core must never import: the database layer is the store's alone.

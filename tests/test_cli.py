@@ -160,6 +160,8 @@ def test_list_json_objects_carry_spec_fields(one_action: Store) -> None:
         "baseline_due",
         "completed_on",
         "rag",
+        "schedule_rag",
+        "not_updated",
         "version",
         "last_updated",
     }
@@ -175,7 +177,7 @@ def test_list_json_objects_carry_spec_fields(one_action: Store) -> None:
     }
 
 
-def test_summary_json_has_the_exact_shape_of_spec_section_5(one_action: Store) -> None:
+def test_summary_json_has_the_exact_shape_of_spec_sections_5_and_9(one_action: Store) -> None:
     one_action.record_update(
         {"action_id": "A1", "by": "o", "as_of": "2024-11-01", "status": "complete"}
     )
@@ -211,7 +213,11 @@ def test_summary_json_has_the_exact_shape_of_spec_section_5(one_action: Store) -
         "due_next_quarter",
         "transitions",
         "new",
+        "not_updated_in_quarter",
+        "behind_schedule",
+        "by_schedule_rag",
     ]
+    assert list(result["actions"]["by_schedule_rag"]) == ["red", "amber", "green"]
     assert list(result["actions"]["by_rag"]) == ["red", "amber", "green", "not_started", "complete"]
     assert list(result["complaints"]) == [
         "received",
@@ -223,6 +229,15 @@ def test_summary_json_has_the_exact_shape_of_spec_section_5(one_action: Store) -
         "remedies_late",
         "remedies_outstanding",
         "compliments",
+        # SPEC section 10's timeliness figures
+        "responses_due",
+        "responded_on_time",
+        "responded_late",
+        "response_outstanding",
+        "acknowledgements_due",
+        "acknowledged_on_time",
+        "acknowledged_on_time_rate",
+        "timeliness_by_procedure",
     ]
     assert list(result["complaints"]["received"]) == ["stage1", "stage2", "ombudsman"]
     assert result["actions"]["on_time_rate"] == 1.0

@@ -74,7 +74,9 @@ def test_add_commands_store_one_record(two: Store, args: list[str], stored: tupl
     code, stdout, stderr = run(two, *args)
     assert code == 0, stderr
     table, record_id = stored
-    assert stdout.strip() == f"Added {table[:-1]} {record_id}"
+    # A complaint says when its response is due (statutory: six months after receipt).
+    said = " (response due 10 Jul 2025)" if table == "complaints" else ""
+    assert stdout.strip() == f"Added {table[:-1]} {record_id}{said}"
     assert record_id in set(two.table(table)["id"])
 
 

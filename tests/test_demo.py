@@ -208,3 +208,51 @@ def test_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
         return events.astype(str).values.tolist()
 
     assert plan("one.db") == plan("two.db")
+
+
+def test_demo_complaints_follow_both_procedures_to_their_deadlines(demo_db: Path) -> None:
+    store = Store(demo_db)
+    complaints = store.complaints()
+    scores = store.table("cqc_scores")
+    store.close()
+    council = complaints[complaints["stage"] != "ombudsman"]
+    assert set(council["procedure"]) == {"statutory", "corporate"}
+    assert council["acknowledged_on"].notna().mean() > 0.9
+    assert council["response_due"].notna().all()
+    due = council["extended_to"].fillna(council["response_due"])
+    assert (council["responded_on"] <= due).sum() > 0, "responses on time"
+    assert (council["responded_on"] > due).sum() > 0, "late responses"
+    extended = council[council["extended_to"].notna()]
+    assert set(extended["procedure"]) == {"statutory", "corporate"}
+    assert extended["extension_reason"].notna().all()
+    ombudsman = complaints[complaints["stage"] == "ombudsman"]
+    assert ombudsman["lgsco_reference"].str.fullmatch(r"\d{2} \d{3} \d{3}").all()
+    assert {"upheld", "not_upheld", "closed_after_initial_enquiries"} <= set(
+        ombudsman["lgsco_decision"].dropna()
+    )
+    assert (ombudsman["remedied_before_ombudsman"] == "yes").any()
+    from actionplan.cqc import rating_of
+
+    rating = rating_of(scores["score"])
+    assert (rating.percent, rating.rating) == (58.3, "requires_improvement")
+
+
+def test_demo_extensions_stay_within_the_limit_wherever_the_demo_is_dated() -> None:
+    """`init --demo` moves every date by whole quarters: an agreed extension must still be
+    within the Complaint Handling Code's ten working days after the move, so the demo
+    loads on any day (the bank holidays fall on other weekdays each year)."""
+    from actionplan.complaints.checks import settle_complaint
+    from actionplan.complaints.deadlines import DeadlineSettings
+    from actionplan.demo.load import shifted
+    from actionplan.records import clean_record
+    from actionplan.spreadsheets.files import read_csv
+
+    written = read_csv(DEMO_FOLDER / "complaints.csv")
+    settings = DeadlineSettings()
+    for quarters in range(60):  # fifteen years of days the demo may be dated to
+        sheet = shifted("complaint", written, quarters)
+        for number, cells in sheet.rows:
+            record = dict(zip(sheet.header, cells, strict=True))
+            if record["extended_to"]:
+                values = clean_record("complaint", record, number)
+                assert settle_complaint(values, settings, number) == [], (quarters, record["id"])

@@ -125,6 +125,7 @@ def test_workbook_layout(tricky: Store, tmp_path: Path) -> None:
         "History",
         "Complaints",
         "Compliments",
+        "CQC scores",
     ]
     actions = workbook["Actions"]
     assert all(sheet.freeze_panes == "A2" for sheet in workbook)

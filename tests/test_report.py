@@ -218,7 +218,7 @@ def test_plain_papermill_command_runs_the_notebook(rendered: dict, tmp_path: Pat
         if "text/html" in output.get("data", {})
     ]
     assert any(quarter in fragment for fragment in html)
-    assert len(html) == 9
+    assert len(html) == 10
 
 
 def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
@@ -470,3 +470,27 @@ def test_report_css_and_charts_use_the_one_rag_palette(rendered: dict):
         assert f"--{rag.replace('_', '-')}: {fill};" in css, rag
         # matplotlib writes colours in lower case: in styles, or as a hatch pattern's fill.
         assert re.search(f'fill(: |=")({fill.lower()})', trend), rag
+
+
+def test_exceptions_name_actions_behind_their_dates_and_not_updated(rendered: dict):
+    """SPEC section 9 in the report: one row per action `summary --json` counts, with why."""
+    shown_both = False
+    for quarter in rendered["quarters"][-4:]:
+        figures = _summary_json(rendered["db"], quarter)["actions"]
+        soup = _soup(_report(rendered, quarter))
+        section = soup.find(id="exceptions")
+        counts = {}
+        for caption, key in (
+            ("Actions reported better than their dates suggest", "behind_schedule"),
+            ("Open actions not updated between", "not_updated_in_quarter"),
+        ):
+            table = next(
+                (t for t in section.find_all("table") if t.caption.text.startswith(caption)), None
+            )
+            counts[key] = len(table.tbody.find_all("tr")) if table else 0
+            if table:
+                why = [row.find_all("td")[-2].text for row in table.tbody.find_all("tr")]
+                assert all("expect" in text or "update" in text for text in why), why
+        assert counts == {key: figures[key] for key in counts}, quarter
+        shown_both |= all(counts.values())
+    assert shown_both, "the demo should show both tables in one of its last quarters"

@@ -200,10 +200,12 @@ def test_skip_link_skips_the_contents_and_every_focus_ring_shows(printed: dict, 
     assert page.evaluate("location.hash") == "#overview"
     page.keyboard.press("Tab")
     assert page.evaluate("!!document.activeElement.closest('nav.contents')") is False
-    # Every tab stop, in order: the skip link and the contents; no table's box.
-    page.evaluate("window.location.hash = ''; document.activeElement.blur(); window.scrollTo(0, 0)")
+    # Every tab stop, in order: the skip link, the contents, and the CQC scores' links to
+    # the appendix; no table's box.
+    page.goto(printed["html"].as_uri())
+    page.wait_for_load_state("load")
     stops = []
-    for _ in range(40):
+    for _ in range(200):
         page.keyboard.press("Tab")
         stop = page.evaluate(
             "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
@@ -213,7 +215,9 @@ def test_skip_link_skips_the_contents_and_every_focus_ring_shows(printed: dict, 
             break
         stops.append(stop)
     assert all(tag == "A" for tag, *_ in stops), stops
-    assert len(stops) == 1 + page.locator("nav.contents a").count() == 10
+    contents = page.locator("nav.contents a").count()
+    assert contents == 10
+    assert len(stops) == 1 + contents + page.locator("#cqc-scores a").count()
     for _tag, _class, style, colour in stops:
         assert style == "solid" and _contrast(colour, "rgb(255, 255, 255)") >= 3
     page.close()

@@ -33,7 +33,7 @@ from sqlalchemy import text
 from actionplan import history
 from actionplan.errors import ValidationError
 from actionplan.quarters import Quarter, quarter_of
-from actionplan.rules import RULE_FIELDS
+from actionplan.rules import FIGURE_FIELDS
 from actionplan.store import Store, cache, columnar
 from actionplan.store.queries import load_plan, quarter_summaries
 from actionplan.summary import quarter_summary
@@ -55,6 +55,7 @@ steps_strategy = st.lists(
             ),
             "due_shift": st.none() | st.integers(-200, 200),
             "completed_shift": st.none() | st.integers(-60, 0),
+            "start_shift": st.none() | st.integers(-120, 120),
             "note": st.none() | st.just("n"),
         }
     ),
@@ -72,6 +73,10 @@ complaints_strategy = st.lists(
             "decided_after": st.integers(0, 60),
             "remedy_after": st.none() | st.integers(0, 120),
             "done_after": st.none() | st.integers(-30, 120),
+            "procedure": st.sampled_from(["statutory", "corporate"]),
+            "acknowledged_after": st.none() | st.integers(0, 12),
+            "responded_after": st.none() | st.integers(0, 200),
+            "extended_after": st.none() | st.integers(5, 40),
         }
     ),
     max_size=8,
@@ -107,7 +112,14 @@ def new_store(
             request.getfixturevalue("pg_cluster").drop_database(name)
 
 
-def add(store: Store, action_id: str, created: str, due: str, status: str | None = None) -> None:
+def add(
+    store: Store,
+    action_id: str,
+    created: str,
+    due: str,
+    status: str | None = None,
+    start_on: str | None = None,
+) -> None:
     store.add_action(
         {
             "id": action_id,
@@ -117,6 +129,7 @@ def add(store: Store, action_id: str, created: str, due: str, status: str | None
             "due": due,
             "created_on": created,
             "status": status,
+            "start_on": start_on,
         },
         by="setup",
         today=TODAY,
@@ -128,7 +141,14 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
     store.add_source({"id": "S1", "kind": "audit", "title": "Audit"})
     store.add_recommendation({"id": "R1", "source_id": "S1", "text": "Fix it"})
     for number, created in enumerate(["2024-04-01", "2024-07-15", "2024-10-01"], start=1):
-        add(store, f"A{number}", created, "2025-01-31", "on_track" if number == 2 else None)
+        add(
+            store,
+            f"A{number}",
+            created,
+            "2025-01-31",
+            "on_track" if number == 2 else None,
+            "2024-06-01" if number == 3 else None,
+        )
     cache.event_copy(store)  # saved now; every later event reaches it as a refresh
     for number, step in enumerate(steps):
         if number == len(steps) // 2:
@@ -147,6 +167,8 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
         if step["due_shift"] is not None:
             values["due"] = date(2025, 1, 31) + timedelta(days=step["due_shift"])
             values["reason"] = "moved"
+        if step["start_shift"] is not None:
+            values["start_on"] = as_of + timedelta(days=step["start_shift"])
         if step["completed_shift"] is not None and step["status"] == "complete":
             values["completed_on"] = as_of + timedelta(days=step["completed_shift"])
         # A refused update (before creation, unknown action, nothing changed) writes nothing.
@@ -163,6 +185,9 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
         done = None
         if remedy is not None and item["done_after"] is not None:
             done = max(remedy + timedelta(days=item["done_after"]), received)
+        acknowledged = item["acknowledged_after"]
+        responded = item["responded_after"]
+        extended = item["extended_after"] if item["stage"] != "ombudsman" else None
         with contextlib.suppress(ValidationError):
             store.add_complaint(
                 {
@@ -174,6 +199,22 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
                     "decided_on": decided.isoformat() if decided else None,
                     "remedy_due": remedy.isoformat() if remedy else None,
                     "remedy_done_on": done.isoformat() if done else None,
+                    "procedure": item["procedure"],
+                    "acknowledged_on": (
+                        (received + timedelta(days=acknowledged)).isoformat()
+                        if acknowledged is not None
+                        else None
+                    ),
+                    "responded_on": (
+                        (received + timedelta(days=responded)).isoformat()
+                        if responded is not None
+                        else None
+                    ),
+                    "extended_to": (
+                        (received + timedelta(days=30 + extended)).isoformat()
+                        if extended is not None
+                        else None
+                    ),
                 }
             )
         store.add_compliment({"id": f"K{number}", "received_on": received.isoformat()})
@@ -214,7 +255,7 @@ def test_summary_from_the_copy_equals_replay_at_every_quarter(
         write_history(store, steps, complaints)
         every = quarters()
         ends = sorted({day for q in every for day in (q.end, q.previous().end)})
-        events = store.events(fields=RULE_FIELDS)
+        events = store.events(fields=FIGURE_FIELDS)
         from_copy = cache.states_at(store, ends)
         for end in ends:
             assert comparable(from_copy[end]) == comparable(history.state_at(events, end)), end

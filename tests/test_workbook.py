@@ -348,6 +348,31 @@ def test_complaint_problems_are_shown_next_to_fields(workbook: Workbook) -> None
     assert workbook.store.complaints().empty
 
 
+def test_complaint_form_works_out_the_response_date_and_refuses_a_long_extension(
+    workbook: Workbook,
+) -> None:
+    form = workbook.forms["complaint"]
+    assert form.fields["procedure"].value == "statutory"
+    form.fields["id"].value = "C7"
+    form.fields["stage"].value = "stage1"
+    form.fields["procedure"].value = "corporate"
+    form.fields["received_on"].value = date(2025, 8, 22)
+    form.fields["acknowledged_on"].value = date(2025, 8, 29)
+    form.fields["extended_to"].value = date(2025, 9, 29)
+    form.fields["extension_reason"].value = "Provider records awaited"
+    form.save_button.click()
+    assert "the latest extension allowed is 26 Sep 2025" in form.errors["extended_to"].value
+    assert workbook.store.complaints().empty
+
+    form.fields["extended_to"].value = None
+    form.fields["extension_reason"].value = ""
+    form.save_button.click()
+    assert "Added complaint C7" in form.message.value
+    stored = workbook.store.complaints().set_index("id").loc["C7"]
+    assert stored["response_due"].date() == date(2025, 9, 12)
+    assert stored["procedure"] == "corporate"
+
+
 def test_source_recommendation_and_compliment_forms(workbook: Workbook) -> None:
     source = workbook.forms["source"]
     source.fields["id"].value = "S2"

@@ -341,3 +341,32 @@ def test_search_finds_head_of_owners_at_every_width(
         page.screenshot(path=str(tmp_path / f"search-{width}.png"))
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1440])
+def test_complaint_form_refuses_a_long_extension_under_its_box_at_every_width(
+    server: Server, browser, width: int, tmp_path: Path
+) -> None:
+    page = open_page(browser, server.url, width)
+    try:
+        page.get_by_role("tab", name="Record new work").click()
+        page.get_by_role("tab", name="Complaint").click()
+        form = page.locator(".ap-form-complaint")
+        form.wait_for()
+        form.locator(".ap-complaint-id input").fill("CMP-9001")
+        form.locator(".ap-complaint-stage select").select_option(label="Stage 1")
+        form.locator(".ap-complaint-procedure select").select_option(label="Corporate")
+        type_date(page, ".ap-complaint-received_on", "22/08/2025")
+        type_date(page, ".ap-complaint-acknowledged_on", "29/08/2025")
+        type_date(page, ".ap-complaint-extended_to", "29/09/2025")
+        form.locator(".ap-complaint-extension_reason input").fill("Provider records awaited")
+        form.locator(".ap-complaint-save").click()
+        error = page.locator(".ap-error-complaint-extended_to .ap-error")
+        error.wait_for()
+        assert "the latest extension allowed is 26 Sep 2025" in error.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert axe_violations(page) == []
+        page.screenshot(path=str(tmp_path / f"complaint-form-{width}.png"), full_page=True)
+        assert "CMP-9001" not in set(Store(server.db).complaints()["id"])
+    finally:
+        page.close()

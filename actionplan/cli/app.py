@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 #: How every `--quarter` option describes what it accepts (see `quarters.parse_quarter`).
 QUARTER_HELP = "e.g. 2024-25-Q3, 2024/25 Q3, current, previous or latest (any case)."
 #: How every `--by` option describes itself.
-BY_HELP = "Who is recording (default ACTIONPLAN_USER or login)."
+BY_HELP = (
+    "Who is recording (default JUPYTERHUB_USER, ACTIONPLAN_USER or login); "
+    "once people are registered, only your own name."
+)
 
 
 #: What a person sees when they press Ctrl-C: every write is one transaction, rolled back.
@@ -118,8 +121,10 @@ def _first_line(error: object) -> str:
     return lines[0] if lines else "no message"
 
 
-def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
-    """Register a command of `actionplan` whose user errors become one-line exits."""
+def command(
+    name: str, group: click.Group | None = None
+) -> Callable[[Callable[..., Any]], click.Command]:
+    """Register a command of `actionplan` (or of `group`) whose user errors become one-line exits."""
 
     def decorate(function: Callable[..., Any]) -> click.Command:
         @wraps(function)
@@ -129,7 +134,7 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
             with user_errors(debug=bool(options and options.debug)):
                 return function(*args, **kwargs)
 
-        return cli.command(name)(run)
+        return (group or cli).command(name)(run)
 
     return decorate
 
@@ -175,6 +180,7 @@ def print_table(
     rows: Iterable[Sequence[Any]],
     right: Sequence[str] = (),
     whole: Sequence[str] = (),
+    caption: str | None = None,
 ) -> None:
     """A table on stdout, however narrow the terminal and whatever the text holds.
 
@@ -190,7 +196,7 @@ def print_table(
     cells = [
         [terminal_text(shown(cell) if cell is None else str(cell)) for cell in row] for row in rows
     ]
-    table = Table(title=Text(terminal_text(title)))
+    table = Table(title=Text(terminal_text(title)), caption=Text(caption) if caption else None)
     for index, heading in enumerate(headings):
         widest = max((len(row[index]) for row in cells), default=0)
         keep = heading in whole

@@ -15,6 +15,11 @@ from .app import BY_HELP, QUARTER_HELP, command, open_plan, plan_store, print_js
     is_flag=True,
     help="Load the fictional demo plan from data/demo, dated so its last quarter just ended.",
 )
+@click.option(
+    "--demo-people",
+    is_flag=True,
+    help="With --demo: also register the demo's fictional team, to try roles (docs/team.md).",
+)
 @click.option("--council", default=None, help="Council name shown on reports.")
 @click.option(
     "--first-month",
@@ -23,10 +28,18 @@ from .app import BY_HELP, QUARTER_HELP, command, open_plan, plan_store, print_js
     help="Month the financial year starts (default 4, April).",
 )
 @click.pass_context
-def init(ctx: click.Context, demo: bool, council: str | None, first_month: int | None) -> None:
+def init(
+    ctx: click.Context,
+    demo: bool,
+    demo_people: bool,
+    council: str | None,
+    first_month: int | None,
+) -> None:
     """Create the database (with the demo plan)."""
 
     store = plan_store(ctx)
+    if demo_people and not demo:
+        raise click.UsageError("--demo-people goes with --demo")
     if not demo:
         store.initialise(council=council, first_month=first_month)
         click.echo(f"Created {store.display_name}")
@@ -34,11 +47,19 @@ def init(ctx: click.Context, demo: bool, council: str | None, first_month: int |
     from ..demo import load_demo
     from ..store.queries import latest_quarter
 
-    load_demo(store, council=council, first_month=first_month)
+    load_demo(store, council=council, first_month=first_month, people=demo_people)
     click.echo(
         f"Created {store.display_name} with the demo plan, dated to today: "
         f"its last quarter is {latest_quarter(store).label}"
     )
+    if demo_people:
+        from ..store.people import list_people
+
+        team = ", ".join(f"{p.login} ({p.role})" for p in list_people(store))
+        click.echo(
+            f"Registered the demo team: {team}. Every write is now checked: act as one of "
+            "them with e.g. ACTIONPLAN_USER=dana.reid (see docs/team.md)"
+        )
 
 
 @command("add-action")
@@ -167,6 +188,9 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 @click.option("--status", default=None)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option(
+    "--stale", is_flag=True, help="Only open actions not updated this quarter (SPEC section 9)."
+)
+@click.option(
     "--search", default=None, help="Words to find in the id, title, owner or team (any case)."
 )
 @click.option(
@@ -177,25 +201,28 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
 def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     """List actions (as they stand, or at a quarter's end), most urgent first."""
     from ..store.queries import action_list
+    from ..vocab import counted, word
 
     rows = action_list(open_plan(ctx), **filters)
     if as_json:
         print_json(rows)
         return
     print_table(
-        f"{len(rows)} actions",
-        ("id", "title", "owner", "due", "status", "progress", "RAG"),
+        counted(len(rows), "action"),
+        ("id", "title", "owner", "due", "status", "progress", "RAG", "schedule"),
         [
             (
                 row["id"],
                 row["title"],
                 row["owner"],
                 row["due"],
-                row["status"],
+                word(row["status"]),
                 f"{row['progress']}%",
-                row["rag"],
+                word(row["rag"]),
+                word(row["schedule_rag"]) + (" *" if row["not_updated"] else ""),
             )
             for row in rows
         ],
-        whole=("id", "due", "progress"),
+        whole=("id", "due", "progress", "status", "RAG", "schedule"),
+        caption="schedule: what the dates suggest; * not updated this quarter",
     )

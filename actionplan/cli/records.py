@@ -53,11 +53,39 @@ def add_recommendation(ctx: click.Context, recommendation_id: str, **fields: Any
 @click.option("--escalated-from", default=None, help="Id of the record it escalated from.")
 @click.option("--learning", default=None, help="What was learned (never who complained).")
 @click.option("--action-ids", default=None, help="Ids of the actions it gave rise to, A1;A2.")
+@click.option("--procedure", default=None, help="statutory (default) or corporate.")
+@click.option("--acknowledged-on", default=None)
+@click.option("--response-due", default=None, help="Default: worked out from the procedure.")
+@click.option("--responded-on", default=None)
+@click.option("--extended-to", default=None, help="The response date agreed for an extension.")
+@click.option("--extension-reason", default=None, help="Why (needed with --extended-to).")
+@click.option("--lgsco-reference", default=None, help="The Ombudsman's case, e.g. 24 015 889.")
+@click.option("--lgsco-decision", default=None, help="upheld, not_upheld, premature, ...")
+@click.option("--remedied-before-ombudsman", default=None, help="yes or no.")
 @click.pass_context
 def add_complaint(ctx: click.Context, complaint_id: str, **fields: Any) -> None:
     """Add one stage of a complaint (no personal data: what was learned, not who)."""
-    open_plan(ctx).add_complaint({"id": complaint_id, **fields})
-    click.echo(f"Added complaint {complaint_id}")
+    from ..dates import in_words
+
+    added = open_plan(ctx).add_complaint({"id": complaint_id, **fields})
+    due = added["extended_to"] or added["response_due"]
+    click.echo(
+        f"Added complaint {complaint_id}"
+        + (f" (response due {in_words(due)})" if due is not None else "")
+    )
+
+
+@command("add-cqc-score")
+@click.option("--source", "source_id", required=True, help="Id of the CQC assessment source.")
+@click.option("--quality-statement", required=True, help="One of the nine quality statements.")
+@click.option("--score", required=True, help="1 (significant shortfalls) to 4 (exceptional).")
+@click.pass_context
+def add_cqc_score(ctx: click.Context, **fields: Any) -> None:
+    """Record a CQC assessment's score (1 to 4) for one quality statement."""
+    added = open_plan(ctx).add_cqc_score(fields)
+    click.echo(
+        f"Added score {added['score']} for {added['quality_statement']!r} to {added['source_id']}"
+    )
 
 
 @command("add-compliment")

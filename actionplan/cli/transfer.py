@@ -12,7 +12,7 @@ from .app import BY_HELP, command, open_plan, plan_store
 @click.option(
     "--kind",
     default=None,
-    help="sources, recommendations, actions, updates, complaints or compliments "
+    help="people, sources, recommendations, actions, updates, complaints or compliments "
     "(an .xlsx without --kind takes every sheet named after a kind).",
 )
 @click.option("--by", default=None, help=BY_HELP)
@@ -65,7 +65,10 @@ def import_command(
             counts = import_file(open_plan(ctx), file, kind=kind, by=by or default_user())
         except KindNeededError as error:
             raise click.UsageError(str(error)) from None
-    click.echo("Imported " + ", ".join(counted(n, KIND_NAMES[name]) for name, n in counts.items()))
+    click.echo(
+        "Imported "
+        + ", ".join(counted(n, KIND_NAMES[name].replace("_", " ")) for name, n in counts.items())
+    )
 
 
 @command("export")

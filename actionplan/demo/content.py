@@ -110,6 +110,11 @@ class Content:
     no_fault: tuple[str, ...]
     remedies: tuple[str, ...]
     stages: Mapping[str, Stage]
+    #: Why more time was agreed for a complaint's response.
+    extension_reasons: tuple[str, ...]
+    #: The CQC assessment's source number, and its score for each quality statement.
+    cqc_source: int
+    cqc_scores: Mapping[str, int]
 
 
 @cache
@@ -122,6 +127,7 @@ def read_content() -> Content:
     """
     updates = _toml("updates.toml")
     complaints = _toml("complaints.toml")
+    cqc = _toml("cqc.toml")
     story_weights: dict[str, int] = updates["story_weights"]
     themes: dict[str, dict] = complaints["themes"]
     sources = tuple(
@@ -167,6 +173,9 @@ def read_content() -> Content:
             )
             for name, stage in complaints["stages"].items()
         },
+        extension_reasons=tuple(complaints["extension_reasons"]),
+        cqc_source=int(cqc["source"]),
+        cqc_scores=dict(cqc["scores"]),
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import KIND_NAMES, field_names
-from .complaints import draw_complaints, draw_compliments
+from .complaints import draw_complaints, draw_compliments, draw_cqc_scores
 from .content import ActionSpec, read_content
 from .days import FIRST_DAY, LAST_DAY, iso
 from .stories import Plan, Row, draw_history
@@ -37,6 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         name for name in field_names(kind) if name not in _NOT_DRAWN.get(kind, ())
     )
     for plural, kind in KIND_NAMES.items()
+    if kind != "person"  # the demo's people are written by hand (content/people.csv)
 }
 
 #: Scales and their default number of councils (`demo` is the hand-written one).
@@ -53,6 +54,7 @@ class _Tables:
     updates: list[Row]
     complaints: list[Row]
     compliments: list[Row]
+    cqc_scores: list[Row]
 
     def rows(self) -> dict[str, list[Row]]:
         """The rows by file name, in the order of `COLUMNS`."""
@@ -63,6 +65,7 @@ class _Tables:
             "updates.csv": self.updates,
             "complaints.csv": self.complaints,
             "compliments.csv": self.compliments,
+            "cqc_scores.csv": self.cqc_scores,
         }
 
 
@@ -161,20 +164,33 @@ def _council(rng: random.Random, prefix: str, name: str, randomised: bool) -> _T
             ids[r.parent] if r.parent >= 0 else "",
             r.learning,
             r.action_ids,
+            r.procedure,
+            *(iso(day) if day else "" for day in (r.acknowledged, r.response_due, r.responded)),
+            iso(r.extended) if r.extended else "",
+            r.extension_reason,
+            r.lgsco_reference,
+            r.lgsco_decision,
+            r.remedied_before,
         ]
         for r in records
+    ]
+    scores = [
+        [source_ids[number - 1], statement, str(score)]
+        for number, statement, score in draw_cqc_scores()
     ]
     compliments = [
         [f"{prefix}CPL-{n:03d}", iso(day), team, summary]
         for n, (day, team, summary) in enumerate(draw_compliments(rng, first, horizon), start=1)
     ]
-    return _Tables(sources, recommendations, actions, updates_sorted, complaints, compliments)
+    return _Tables(
+        sources, recommendations, actions, updates_sorted, complaints, compliments, scores
+    )
 
 
 def generate(
     out_dir: str | Path, scale: str = "demo", seed: int = 2024, councils: int | None = None
 ) -> dict[str, int]:
-    """Write the six CSV files of a plan into `out_dir`.
+    """Write the seven CSV files of a plan into `out_dir`.
 
     Args:
         out_dir: directory to write into (created if missing; files replaced).

@@ -32,6 +32,10 @@ DEMO_FOLDER = ROOT / "data" / "demo"
 #: Who the demo's actions were created by (updates name their own officers).
 DEMO_CREATOR = "Improvement Team"
 
+#: The demo's fictional team (`init --demo --demo-people`): a manager, a lead,
+#: two officers who own some of the demo's actions, and a viewer.
+DEMO_PEOPLE = Path(__file__).resolve().parent / "content" / "people.csv"
+
 
 def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
     """The demo's CSV files as `(kind, path)`, in dependency order.
@@ -40,7 +44,9 @@ def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
         ActionPlanError: a file is missing (regenerate them with `python -m actionplan.demo`).
     """
     folder = Path(folder or DEMO_FOLDER)
-    files = [(kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER]
+    files = [
+        (kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER if kind != "person"
+    ]
     missing = [path.name for _, path in files if not path.exists()]
     if missing:
         raise ActionPlanError(
@@ -84,6 +90,7 @@ def load_demo(
     first_month: int | None = None,
     folder: str | Path | None = None,
     today: date | None = None,
+    people: bool = False,
 ) -> dict[str, int]:
     """Create the database and fill it with the demo plan, dated to `today`, all or nothing.
 
@@ -95,6 +102,9 @@ def load_demo(
         today: the day the plan is dated to (default today): every date moves by
             `demo_shift(today)` quarters, so its last quarter is the last finished
             one. The files' own dates are the demo as of `days.LAST_DAY`.
+        people: also register the demo's people (`DEMO_PEOPLE`), so roles can
+            be tried; from then on every write is checked, and the CLI acts as
+            one of them only with `ACTIONPLAN_USER` set to their login.
 
     Returns:
         How many records of each kind were loaded.
@@ -109,6 +119,8 @@ def load_demo(
         Part(kind, shifted(kind, read_csv(path, path.name), quarters))
         for kind, path in demo_files(folder)
     ]
+    if people:
+        parts.insert(0, Part("person", read_csv(DEMO_PEOPLE, DEMO_PEOPLE.name)))
     store.initialise(council=council, first_month=first_month)
     try:
         with paused_garbage_collection(), store.write() as conn:

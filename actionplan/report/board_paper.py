@@ -200,6 +200,17 @@ def _complaint_figures(ctx: ReportContext) -> list[list[str]]:
         ["Remedies done on time", ctx.small(now["remedies_on_time"])],
         ["Remedies done late", ctx.small(now["remedies_late"])],
         ["Remedies outstanding", ctx.small(now["remedies_outstanding"])],
+        ["Responses due this quarter", ctx.small(now["responses_due"])],
+        ["Responded on time", ctx.small(now["responded_on_time"])],
+        ["Responded late", ctx.small(now["responded_late"])],
+        [
+            "Acknowledged on time",
+            ctx.rate_shown(
+                now["acknowledged_on_time_rate"],
+                now["acknowledgements_due"],
+                now["acknowledged_on_time"],
+            ),
+        ],
         ["Compliments", str(now["compliments"])],
     ]
     return rows

@@ -45,6 +45,14 @@ ON_TIME = bars.Style(
 )
 LATE = bars.Style("Late", RAG_PALETTE["red"].fill, RAG_PALETTE["red"].ink, RAG_PALETTE["red"].hatch)
 
+#: Complaint stages in charts: Okabe-Ito colours the RAG palette leaves free, each
+#: with its own pattern (stage 1 plain), and text that keeps 4.5:1 contrast on it.
+STAGE_STYLES: dict[str, bars.Style] = {
+    "stage1": bars.Style("Stage 1", "#56B4E9", "#000000", ""),
+    "stage2": bars.Style("Stage 2", "#CC79A7", "#000000", "xx"),
+    "ombudsman": bars.Style("Ombudsman", "#000000", "#FFFFFF", "oo"),
+}
+
 #: Width of a chart, in inches: for a desktop screen and A4 paper, and for a phone.
 WIDE, NARROW = 8.0, 3.7
 #: The page shows the narrow drawing at this width or below (report.css uses the same).
@@ -274,18 +282,45 @@ def rag_trend(
     )
 
 
+def stacked_trend(
+    periods: Sequence[str],
+    rows: Sequence[Sequence[int]],
+    styles: Sequence[bars.Style],
+    axis_label: str,
+    what: str,
+    narrow: bool = False,
+) -> Drawing:
+    """A stacked bar per period (a quarter, a year), one segment per style, every count written.
+
+    Args:
+        periods: the periods' labels, oldest first.
+        rows: for each period, one count per style.
+        styles: how each part is drawn, and its name for the key and the alt text.
+        axis_label: the count axis's title.
+        what: what the bars count, for the alt text ("complaints received each year").
+        narrow: draw for a phone (one row per period).
+    """
+    with matplotlib.rc_context(_STYLE):
+        figure = _columns(periods, rows, styles, axis_label, narrow, 3.8)
+    described = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{count} {style.name.lower()}" for count, style in zip(row, styles, strict=True)
+        )
+        for label, row in zip(periods, rows, strict=True)
+    )
+    return Drawing(figure, f"Stacked bar chart of {what}. {described}.")
+
+
 def completions_trend(
     quarters: Sequence[str], on_time: Sequence[int], late: Sequence[int], narrow: bool = False
 ) -> Drawing:
     """Completions per quarter, split into on time (by the baseline date) and late."""
-    rows = [[done, overdue] for done, overdue in zip(on_time, late, strict=True)]
-    with matplotlib.rc_context(_STYLE):
-        figure = _columns(quarters, rows, [ON_TIME, LATE], "Actions completed", narrow, 3.8)
-    described = "; ".join(
-        f"{label}: {done} on time, {overdue} late"
-        for label, done, overdue in zip(quarters, on_time, late, strict=True)
-    )
-    return Drawing(
-        figure,
-        f"Stacked bar chart of actions completed in each quarter, on time and late. {described}.",
+    return stacked_trend(
+        quarters,
+        [[done, overdue] for done, overdue in zip(on_time, late, strict=True)],
+        [ON_TIME, LATE],
+        "Actions completed",
+        "actions completed in each quarter, on time and late",
+        narrow,
     )

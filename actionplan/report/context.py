@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import figures
+from .. import figures, schedule
 from ..errors import FieldError
 from ..history import to_timestamp
 from ..quarters import Quarter, quarter_of, quarters_between
@@ -47,8 +47,70 @@ class Section:
         return f"<report section {self.name!r}>"
 
 
+class AudienceRules:
+    """What each audience may see (SPEC section 6): the one place these rules live.
+
+    Mixed into every report's context (`ReportContext`, the annual complaints
+    report's), which holds `audience`.
+    """
+
+    audience: str
+
+    @property
+    def public(self) -> bool:
+        """True for the public audience."""
+        return self.audience == "public"
+
+    def is_small(self, count: int) -> bool:
+        """True for a complaint count the public must not see exactly (1 to 4)."""
+        return self.public and 1 <= count <= 4
+
+    def small(self, count: int) -> str:
+        """A complaint count as the audience sees it (`<5` for 1 to 4 in public)."""
+        return "<5" if self.is_small(count) else str(count)
+
+    def count_figure(self, name: str, count: int) -> Markup:
+        """A complaint count as a tagged figure; its exact value left out where it is `<5`."""
+        return figure(name, count, self.small(count), self.is_small(count))
+
+    def breakdown_figures(self, cells: list[tuple[str, int]]) -> list[Markup]:
+        """The cells of a breakdown whose total is shown too (stages of the number received).
+
+        In public a count from 1 to 4 is `<5`; when only one cell is, the next
+        smallest count is withheld as well, so the hidden one cannot be worked
+        back from the total.
+        """
+        small = [index for index, (_name, count) in enumerate(cells) if self.is_small(count)]
+        withheld: set[int] = set()
+        if len(small) == 1:
+            others = [(count, index) for index, (_n, count) in enumerate(cells) if count > 4]
+            if others:
+                withheld.add(min(others)[1])
+        return [
+            figure(name, count, "withheld", True)
+            if index in withheld
+            else self.count_figure(name, count)
+            for index, (name, count) in enumerate(cells)
+        ]
+
+    def rate_shown(self, value: float | None, *counts: int) -> str:
+        """A complaint rate, withheld in public when any count behind it is 1 to 4."""
+        if any(self.is_small(count) for count in counts):
+            return "withheld (fewer than 5)"
+        return percent(value)
+
+    def rate_figure(self, name: str, value: float | None, *counts: int) -> Markup:
+        """A complaint rate as a tagged figure, withheld (and untagged) as `rate_shown` says."""
+        shown = self.rate_shown(value, *counts)
+        return figure(name, value, shown, shown != percent(value))
+
+    def owner(self, value: Any) -> Any:
+        """An owner's name, or nothing in the public report."""
+        return "" if self.public else value
+
+
 @dataclass
-class ReportContext:
+class ReportContext(AudienceRules):
     """Everything the report's sections read, worked out once.
 
     Attributes:
@@ -75,7 +137,9 @@ class ReportContext:
         state = self.data.state_at(end)
         recommendations = self.data.recommendations.set_index("id")
         sources = self.data.sources.set_index("id")
-        everything = figures.with_rag(state, end)
+        everything = schedule.with_schedule(
+            figures.with_rag(state, end), self.data.events, self.quarter.start, end
+        )
         everything["source_id"] = everything["recommendation_id"].map(recommendations["source_id"])
         everything["quality_statement"] = everything["recommendation_id"].map(
             recommendations["quality_statement"]
@@ -90,11 +154,6 @@ class ReportContext:
         )
         self.summary = self.summary_of(self.quarter)
         self.previous_summary = self.summary_of(self.quarter.previous())
-
-    @property
-    def public(self) -> bool:
-        """True for the public audience."""
-        return self.audience == "public"
 
     def section(self, key: str, body: str) -> Section:
         """A report section: its heading, the manager's commentary on it, then `body`."""
@@ -123,20 +182,6 @@ class ReportContext:
             return [self.quarter]
         first = quarter_of(min(days).date(), self.data.first_month)
         return quarters_between(min(first, self.quarter), self.quarter)
-
-    def small(self, count: int) -> str:
-        """A complaint count as the audience sees it (`<5` for 1 to 4 in public)."""
-        return "<5" if self.public and 1 <= count <= 4 else str(count)
-
-    def rate_shown(self, value: float | None, *counts: int) -> str:
-        """A complaint rate, withheld in public when any count behind it is 1 to 4."""
-        if self.public and any(1 <= count <= 4 for count in counts):
-            return "withheld (fewer than 5)"
-        return percent(value)
-
-    def owner(self, value: Any) -> Any:
-        """An owner's name, or nothing in the public report."""
-        return "" if self.public else value
 
     def action_headings(self) -> list[str]:
         """The first columns of every table of actions: id, title and (internal only) owner."""

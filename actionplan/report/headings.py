@@ -27,6 +27,13 @@ RULES: tuple[str, ...] = (
     "completion on time.",
     "Mean progress: the average of every action's progress, a complete action counting 100%.",
     "Due next quarter: not complete and due within the next quarter.",
+    "What the dates suggest (the schedule RAG): for an open action, the progress expected "
+    "by the as-of day is the share of the time from its start (else its creation) to its "
+    "due date that has passed. Overdue is Red; progress of at least 90% of what is expected "
+    "is Green, at least 70% Amber, less Red. An action is reported better than its dates "
+    "suggest when this is worse than its own RAG (Not started counting as Green).",
+    "Not updated this quarter: open at the as-of day, created before the quarter, and no "
+    "update (other than its creation) dated in the quarter.",
     "Movement: each action that existed at the end of the previous quarter, by its RAG then "
     "and now. It got worse when it moved down this order: Complete, Green, Not started, "
     "Amber, Red.",
@@ -35,6 +42,14 @@ RULES: tuple[str, ...] = (
     "in the quarter (withdrawn and pending excluded). Remedies: those due in the quarter, "
     "done on or before the agreed date (on time), after it (late), or not done by the "
     "as-of day (outstanding).",
+    "Timeliness: acknowledgements and responses of stage 1 and stage 2 complaints (not "
+    "withdrawn), counted in working days (no weekends or bank holidays of England and Wales). "
+    "Responses due in the quarter (the extended date where one was agreed), answered on or "
+    "before that day (on time), after it (late), or not answered by the as-of day "
+    "(outstanding); acknowledgements due in the quarter, and the share made on time.",
+    "CQC scores: each quality statement scored 1 to 4; the total as a percentage of the "
+    "maximum, rounded to a whole number, gives the rating: 25 to 38% inadequate, 39 to 62% "
+    "requires improvement, 63 to 87% good, 88% or more outstanding.",
     "Public version: owner names, complaint ids and complaint free text are left out; "
     "complaint counts from 1 to 4 are shown as <5 and a rate worked out from such a count "
     "is withheld.",

@@ -122,6 +122,11 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
+def recommendation_anchor(recommendation_id: str) -> str:
+    """The id of a recommendation's heading in the appendix, for links to it."""
+    return "rec-" + slug(str(recommendation_id))
+
+
 def rag_badge(value: str) -> Markup:
     """A RAG value as its word beside a patterned colour swatch (never colour alone)."""
     words = word(value)

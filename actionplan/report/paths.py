@@ -46,16 +46,25 @@ def index_name(audience: str) -> str:
 
 @dataclass(frozen=True)
 class ReportPaths:
-    """Where one quarter's report for one audience and its companions live."""
+    """Where one report (a quarter's, or a year's complaints) for one audience lives.
+
+    Attributes:
+        folder: the report's folder (`reports/2024-25-Q3`, `reports/2024-25`).
+        label: what it covers (`2024-25-Q3`, `2024-25`).
+        audience: `internal` or `public`.
+        prefix: what the files are called before the label: `actionplan` for
+            the quarterly report, `complaints` for the annual complaints report.
+    """
 
     folder: Path
     label: str
     audience: str = "internal"
+    prefix: str = "actionplan"
 
     @property
     def stem(self) -> str:
-        """`actionplan-2024-25-Q3`, or `actionplan-2024-25-Q3-public`."""
-        return f"actionplan-{self.label}{audience_suffix(self.audience)}"
+        """`actionplan-2024-25-Q3`, `actionplan-2024-25-Q3-public`, `complaints-2024-25`."""
+        return f"{self.prefix}-{self.label}{audience_suffix(self.audience)}"
 
     @property
     def html(self) -> Path:
@@ -109,11 +118,11 @@ def make_folder(folder: Path) -> None:
         raise ReportError(f"cannot create the folder {folder}: {error.strerror}") from None
 
 
-def report_notebook() -> Path:
-    """The notebook to render: `ACTIONPLAN_REPORT_NOTEBOOK`, else the shipped one."""
-    chosen = Path(os.environ.get(NOTEBOOK_ENV) or DEFAULT_NOTEBOOK)
+def report_notebook(default: Path = DEFAULT_NOTEBOOK, variable: str = NOTEBOOK_ENV) -> Path:
+    """The notebook to render: the one `variable` names (a council's own copy), else `default`."""
+    chosen = Path(os.environ.get(variable) or default)
     if not chosen.is_file():
-        raise ReportError(f"report notebook {chosen} does not exist; set {NOTEBOOK_ENV}")
+        raise ReportError(f"report notebook {chosen} does not exist; set {variable}")
     return chosen
 
 

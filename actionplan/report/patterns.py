@@ -80,6 +80,19 @@ def dots(hatch: str, box: Box) -> list[Point]:
     return found
 
 
+def _dot_style(hatch: str) -> dict[str, object]:
+    """How a dotted pattern's dots are drawn, in a chart and in its legend alike."""
+    marker, size, filled = _MARKERS[hatch[0]]
+    return {
+        "linestyle": "none",
+        "marker": marker,
+        "markersize": size,
+        "markerfacecolor": INK if filled else "none",
+        "markeredgecolor": INK,
+        "markeredgewidth": 0.8,
+    }
+
+
 def _grid(low: float, high: float, step: float) -> list[float]:
     first = math.floor(low / step)
     last = math.ceil(high / step)
@@ -112,20 +125,8 @@ def draw(
         artists.append(collection)
     centres = dots(hatch, box)
     if centres:
-        marker, size, filled = _MARKERS[hatch[0]]
         xs, ys = zip(*(to_data(x, y) for x, y in centres), strict=True)
-        (markers,) = axes.plot(
-            xs,
-            ys,
-            linestyle="none",
-            marker=marker,
-            markersize=size,
-            markerfacecolor=INK if filled else "none",
-            markeredgecolor=INK,
-            markeredgewidth=0.8,
-            scalex=False,
-            scaley=False,
-        )
+        (markers,) = axes.plot(xs, ys, scalex=False, scaley=False, **_dot_style(hatch))
         artists.append(markers)
     for artist in artists:
         artist.set_clip_path(patch)
@@ -159,21 +160,8 @@ class Swatch(HandlerBase):
             )
         centres = dots(self.hatch, box)
         if centres:
-            marker, size, filled = _MARKERS[self.hatch[0]]
             xs, ys = zip(*centres, strict=True)
-            artists.append(
-                Line2D(
-                    xs,
-                    ys,
-                    linestyle="none",
-                    marker=marker,
-                    markersize=size,
-                    markerfacecolor=INK if filled else "none",
-                    markeredgecolor=INK,
-                    markeredgewidth=0.8,
-                    transform=trans,
-                )  # fmt: skip
-            )
+            artists.append(Line2D(xs, ys, transform=trans, **_dot_style(self.hatch)))
         for artist in artists[1:]:
             artist.set_clip_path(rectangle)
         return artists

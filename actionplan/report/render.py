@@ -17,6 +17,7 @@ anything is rendered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..quarters import Quarter
 from ..store import Store
 from ..store.queries import reportable_quarter, resolve_quarter
 from ..vocab import AUDIENCES
+from .headings import SECTION_HEADINGS
 from .index import write_index
 from .kernel import started_kernel
 from .paths import ReportPaths, index_name, make_folder, report_lock
@@ -61,41 +63,87 @@ def render_report(
             another run holds this quarter's lock, or a PDF was asked for and
             Chromium is missing or failed. The previous report is untouched.
     """
-    import nbformat
-
     if audience not in AUDIENCES:
         raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
     chromium = find_chromium() if pdf else None
-    if km is None:
-        with started_kernel(store.url) as started:
-            return render_report(
-                store, quarter, out_dir, audience, km=started, refresh_index=refresh_index, pdf=pdf
-            )
     chosen = reportable_quarter(store, resolve_quarter(store, quarter))
     out = Path(out_dir)
-    paths = ReportPaths(out / chosen.label, chosen.label, audience)
-    make_folder(paths.folder)
-    prepare_export()
-    parameters = {
-        "quarter": chosen.label,
-        "db": db_parameter(store, audience),
-        "audience": audience,
-    }
-    with report_lock(paths.lock):
-        for leftover in paths.leftovers():
-            leftover.unlink(missing_ok=True)
-        executed = execute(paths, parameters, km)
-        executed.metadata["actionplan"] = {
+    html = render_page(
+        ReportPaths(out / chosen.label, chosen.label, audience),
+        {"quarter": chosen.label, "db": db_parameter(store, audience), "audience": audience},
+        store.url,
+        {
             "title": f"{store.council}: improvement action plan, {chosen.in_words()}",
             "quarter": chosen.label,
             "audience": audience,
-        }
+        },
+        km=km,
+        chromium=chromium,
+    )
+    if refresh_index and (out / index_name(audience)).exists():
+        write_index(store, out, audience)
+    return html
+
+
+def render_page(
+    paths: ReportPaths,
+    parameters: dict[str, Any],
+    plan_url: str,
+    metadata: dict[str, Any],
+    *,
+    notebook: Path | None = None,
+    headings: Mapping[str, str] = SECTION_HEADINGS,
+    km: Any = None,
+    chromium: Path | None = None,
+) -> Path:
+    """Run a report notebook and write its page and executed notebook, under the report's lock.
+
+    The one pipeline of every report (the quarterly report, the annual
+    complaints report): leftovers of killed runs are cleared, the notebook
+    runs (`run.execute`), its page is exported with our template, and both
+    files are renamed into place; a failure leaves the previous report as it
+    was and keeps the failed notebook.
+
+    Args:
+        paths: where the report and its companions go.
+        parameters: the notebook's parameters.
+        plan_url: the plan's URL, for the kernel's `ACTIONPLAN_DB` when the
+            `db` parameter is empty (`run.db_parameter`).
+        metadata: what the page's title and footer say (`title`) and what it covers.
+        notebook: the notebook to run (default the quarterly report's).
+        headings: the notebook's section headings, to name a failed section.
+        km: a started kernel to use and leave running (`kernel.started_kernel`,
+            as the CLI and `render_all` start it before opening the plan); by
+            default one is started here and shut down afterwards.
+        chromium: print the page to `paths.pdf` with this Chromium as well.
+    """
+    if km is None:
+        with started_kernel(plan_url) as started:
+            return render_page(
+                paths,
+                parameters,
+                plan_url,
+                metadata,
+                notebook=notebook,
+                headings=headings,
+                km=started,
+                chromium=chromium,
+            )
+    import nbformat
+
+    make_folder(paths.folder)
+    prepare_export()
+    with report_lock(paths.lock):
+        for leftover in paths.leftovers():
+            leftover.unlink(missing_ok=True)
+        executed = execute(paths, parameters, km, notebook, headings)
+        executed.metadata["actionplan"] = metadata
         try:
             page = export_html(executed)
         except Exception as error:
             keep_failed(paths.running(), paths)
             raise ReportError(
-                f"report for {chosen.label} could not be written as HTML: {first_line(error)}"
+                f"report for {paths.label} could not be written as HTML: {first_line(error)}"
             ) from None
         atomic_write(paths.html, page)
         atomic_write(paths.notebook, nbformat.writes(executed))
@@ -103,6 +151,4 @@ def render_report(
         paths.failed.unlink(missing_ok=True)
         if chromium is not None:
             print_pdf(paths.html, paths.pdf, chromium)
-    if refresh_index and (out / index_name(audience)).exists():
-        write_index(store, out, audience)
     return paths.html

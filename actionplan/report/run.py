@@ -13,6 +13,7 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def db_parameter(store: Store, audience: str = "internal") -> str:
     return store.url
 
 
-def _failed_section(notebook: Any) -> str:
+def _failed_section(notebook: Any, headings: Mapping[str, str] = SECTION_HEADINGS) -> str:
     """The report section of the cell that raised, from its `section-*` tag.
 
     Found by its error output rather than papermill's cell index, which the
@@ -69,7 +70,7 @@ def _failed_section(notebook: Any) -> str:
                 return "loading the plan"
             if tag.startswith("section-"):
                 key = tag.removeprefix("section-")
-                return SECTION_HEADINGS.get(key, key)
+                return headings.get(key, key)
         return f"cell {index}"
     return "unknown"
 
@@ -79,13 +80,21 @@ def first_line(text: Any) -> str:
     return lines[0] if lines else ""
 
 
-def execute(paths: ReportPaths, parameters: dict[str, Any], km: Any) -> Any:
-    """Run the report notebook with papermill; on failure keep it and raise one line.
+def execute(
+    paths: ReportPaths,
+    parameters: dict[str, Any],
+    km: Any,
+    notebook: Path | None = None,
+    headings: Mapping[str, str] = SECTION_HEADINGS,
+) -> Any:
+    """Run a report notebook with papermill; on failure keep it and raise one line.
 
     Args:
         paths: where the running and failed notebooks go.
-        parameters: `quarter`, `db` and `audience`.
+        parameters: the notebook's parameters (`quarter` or `year`, `db`, `audience`).
         km: a started kernel manager (`kernel.started_kernel`), left running.
+        notebook: the notebook to run (default the quarterly report's, `report_notebook()`).
+        headings: the notebook's section headings by `section-*` tag, to name a failure.
 
     Raises:
         ReportError: naming the section that failed and the error.
@@ -97,7 +106,7 @@ def execute(paths: ReportPaths, parameters: dict[str, Any], km: Any) -> Any:
     running = paths.running()
     try:
         executed = papermill.execute_notebook(
-            str(report_notebook()),
+            str(notebook or report_notebook()),
             str(running),
             parameters=parameters,
             kernel_name="python3",
@@ -112,8 +121,8 @@ def execute(paths: ReportPaths, parameters: dict[str, Any], km: Any) -> Any:
         )
     except PapermillExecutionError as error:
         kept = keep_failed(running, paths)
-        notebook = nbformat.read(kept, as_version=4) if kept else None
-        section = _failed_section(notebook)
+        failed = nbformat.read(kept, as_version=4) if kept else None
+        section = _failed_section(failed, headings)
         raise ReportError(
             f'report section "{section}" failed: {error.ename}: {first_line(error.evalue)} '
             f"(failed notebook kept at {kept or running})"

@@ -83,6 +83,7 @@ class Loader(LoaderBase):
                 )
                 self.failed_actions.add(values["id"])
                 continue
+            by = self.acting.recorded_by(by, origin.number)
             if not by:
                 report("by", "is required: say who is importing these actions (--by)", None)
                 return
@@ -166,6 +167,8 @@ class Loader(LoaderBase):
                     row.number,
                 )
                 continue
+            self.acting.check_update(action_id, before["owner"], values, row.number)
+            values["by"] = self.acting.recorded_by(values["by"], row.number)
             try:
                 assignments, changes = plan_update(before, values, today, row.number)
             except ValidationError as error:

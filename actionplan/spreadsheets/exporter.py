@@ -1,7 +1,7 @@
 """Export the plan as a council would keep it in Excel, or a CSV of the actions.
 
 The `.xlsx` export holds everything needed to rebuild the plan: one sheet per
-record kind, with the History sheet listing every event of every action
+record kind (People only when a team has registered any), with the History sheet listing every event of every action
 (creation included) in the order it was recorded. Importing the workbook into
 an empty database recreates the same state at every date (docs/import-export.md).
 
@@ -67,6 +67,10 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 #: The Actions sheet of a workbook: the CSV's columns, then blank ones for an
 #: edit made offline and brought back (docs/import-export.md).
 WORKBOOK_ACTION_COLUMNS: tuple[str, ...] = (*ACTION_COLUMNS, *EDIT_COLUMNS)
+
+#: Columns of the People sheet (a plan with people registered): the person
+#: record's fields. Password hashes are never exported.
+PEOPLE_COLUMNS: tuple[str, ...] = field_names("person")
 
 #: Told, in one line, of anything the export had to change (text cut to fit Excel).
 Warning = Callable[[str], None]
@@ -251,7 +255,19 @@ def export_xlsx(
             field_names("compliment"),
             _cells(_records(store.table("compliments"), field_names("compliment"))),
         ),
+        (
+            "CQC scores",
+            field_names("cqc_score"),
+            _records(
+                store.table("cqc_scores").sort_values(["source_id", "quality_statement"]),
+                field_names("cqc_score"),
+            ),
+        ),
     ]
+    people = store.table("people")
+    if len(people):  # a plan with a team: its people, never their password hashes
+        people = people.sort_values("login")
+        sheets.insert(0, ("People", PEOPLE_COLUMNS, _records(people, PEOPLE_COLUMNS)))
     workbook = Workbook(write_only=True)
     cut: list[str] = []
     for title, columns, rows in sheets:

@@ -24,6 +24,7 @@ from ..errors import ActionPlanError, FieldError, ValidationError
 from ..records import KIND_NAMES
 from ..store import Store
 from ..store.bulk import paused_garbage_collection
+from ..store.people import acting_in
 from .actions import Loader
 from .files import (
     CSV_SUFFIXES,
@@ -39,12 +40,14 @@ from .rows import DERIVED_ACTION_COLUMNS, HISTORY_COLUMNS, header_key, read_rows
 
 #: Record kinds in the order their references need them.
 DEPENDENCY_ORDER: tuple[str, ...] = (
+    "person",
     "source",
     "recommendation",
     "action",
     "update",
     "complaint",
     "compliment",
+    "cqc_score",
 )
 PLURAL: dict[str, str] = {kind: plural for plural, kind in KIND_NAMES.items()}
 
@@ -68,7 +71,9 @@ def kind_named(text: str) -> str | None:
 
 def kind_from_file_name(path: Path) -> str | None:
     """The kind a file's name says it holds (`actions.csv`, `q3-updates.csv`), if exactly one."""
-    found = {kind_named(word) for word in _WORDS.findall(path.stem.lower())} - {None}
+    words = _WORDS.findall(path.stem.lower())
+    pairs = ["_".join(pair) for pair in zip(words, words[1:], strict=False)]  # cqc_scores
+    found = {kind_named(word) for word in words + pairs} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -137,7 +142,9 @@ def read_parts(path: str | Path, kind: str | None = None) -> list[Part]:
         chosen = [entry for entry in titled if entry[1] is not None]
         kinds = [entry[1] for entry in chosen]
         if not chosen:
-            names = "Sources, Recommendations, Actions, History, Complaints, Compliments"
+            names = (
+                "Sources, Recommendations, Actions, History, Complaints, Compliments, CQC scores"
+            )
             raise ActionPlanError(
                 f"{path}: no sheet is named after a record kind ({names}); "
                 "rename a sheet or give --kind"
@@ -167,7 +174,8 @@ def import_file(
         store: the plan to add to.
         path: a `.csv` (its kind from `kind` or its name) or `.xlsx` file. A
             workbook without `kind` imports every sheet named after a kind.
-        kind: sources, recommendations, actions, updates, complaints or compliments.
+        kind: people, sources, recommendations, actions, updates, complaints,
+            compliments or cqc_scores.
         by: who is recording; the creator of imported actions.
         today: the date nothing may be dated after (tests pass a fixed one).
 
@@ -196,14 +204,26 @@ def import_parts(
     """Check and write several parts in one transaction (`conn`), in dependency order.
 
     Nothing is written unless every row of every part passes, and there are no
-    `problems` found before (a mapped tracker's).
+    `problems` found before (a mapped tracker's). Once people are registered,
+    the person importing must be allowed everything the file does (SPEC
+    section 7), judged against the people registered when the import began,
+    and every row is recorded under their name.
 
     Raises:
+        NotPermittedError: the first thing the person may not do, with its row.
         ValidationError: every problem found, each naming sheet, row and column.
     """
     if not any(part.sheet.rows for part in parts):
         raise ActionPlanError("nothing to import: the file has no rows below its header")
     loader = Loader(store, conn, by, today or date.today())
+    loader.acting = acting = acting_in(conn)
+    for kind in {part.kind for part in parts}:
+        if kind == "person":
+            acting.check_people()
+        elif kind != "update":
+            acting.check_add(kind)
+    if acting.checked:
+        loader.by = acting.recorded_by(by)
     loader.problems.extend(problems or [])
     parts = sorted(parts, key=lambda part: DEPENDENCY_ORDER.index(part.kind))
     loader.history_mode = any(
@@ -235,6 +255,10 @@ def import_parts(
             loader.check_update(rows[kind])
         elif kind == "complaint" and kind in rows:
             loader.check_complaint(rows[kind])
+        elif kind == "person" and kind in rows:
+            loader.check_people(rows[kind])
+        elif kind == "cqc_score" and kind in rows:
+            loader.check_cqc_score(rows[kind])
         elif kind in rows:
             loader.check_plain(kind, rows[kind])
     loader.check_references(unread)

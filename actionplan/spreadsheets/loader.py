@@ -15,11 +15,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from ..complaints.checks import settle_complaint
+from ..cqc import cqc_source_problem
 from ..errors import ActionPlanError, FieldError, ValidationError
 from ..history import STATE_COLUMNS
-from ..records import complaint_problems, field_names
+from ..records import field_names
+from ..roles import Acting
 from ..rules import EVENT_FIELDS
 from ..store import Store, bulk, schema, utc_now
+from ..store.people import SNAPSHOT, add_people_in
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .files import CellError
@@ -78,6 +82,10 @@ class LoaderBase:
         #: The fields the Actions sheet has columns for.
         self.action_columns: set[str] = set()
         self.noted: dict[tuple, str] = {}
+        #: Who is importing (`store.people.acting_in`); allows everything until set.
+        self.acting = Acting(self.by)
+        #: People to register, cleaned, with their row numbers.
+        self.people: list[tuple[dict[str, Any], int]] = []
 
     # -- helpers -----------------------------------------------------------
 
@@ -162,15 +170,16 @@ class LoaderBase:
                 self._count(kind)
 
     def check_complaint(self, rows: Rows) -> None:
-        """Complaints: escalations name an earlier record, action ids exist."""
+        """Complaints: settled and judged as `Store.add_complaint` would; escalations name
+        an earlier record, action ids exist."""
         names = [name for name in field_names("complaint") if name != "action_ids"]
         complaints = self.records.setdefault("complaints", [])
         links = self.records.setdefault("complaint_actions", [])
         self.counts.setdefault("complaint", 0)
+        settings = self.store.deadline_settings(self.conn)
         for row, report in rows:
             values = dict(row.values)
-            values["outcome"] = values["outcome"] or "pending"
-            problems = complaint_problems(values, row.number)
+            problems = settle_complaint(values, settings, row.number)
             for problem in problems:
                 report(problem.field, problem.message, row.number)
             ok = not problems
@@ -189,6 +198,68 @@ class LoaderBase:
                 links.extend((values["id"], a) for a in dict.fromkeys(values["action_ids"]))
                 self._count("complaint")
 
+    def check_people(self, rows: Rows) -> None:
+        """People: new logins are registered; a row the plan already holds unchanged is left out.
+
+        A row for a registered login that differs is refused: people are
+        changed one at a time with `actionplan people set`, so each change is
+        its own event in their history.
+        """
+        table = schema.people
+        stored = {found.login: found._mapping for found in self.conn.execute(select(table)).all()}
+        seen: dict[str, int] = {}
+        self.counts.setdefault("person", 0)
+        for row, report in rows:
+            values = row.values
+            login = values["login"]
+            if login in seen:
+                report("login", f"{login!r} is on row {seen[login]} too", row.number)
+                continue
+            seen[login] = row.number
+            have = stored.get(login)
+            if have is None:
+                self.people.append((dict(values), row.number))
+                self._count("person")
+                continue
+            for name in SNAPSHOT:
+                if name != "active" and values[name] != have[name]:
+                    report(
+                        name,
+                        f"is {values[name]!r} but {login} is registered with {have[name]!r}; "
+                        "change a person with actionplan people set",
+                        row.number,
+                    )
+
+    def check_cqc_score(self, rows: Rows) -> None:
+        """CQC scores: each names a CQC assessment, once per quality statement."""
+        found = self.records.setdefault("cqc_scores", [])
+        self.counts.setdefault("cqc_score", 0)
+        kinds = dict(self.conn.execute(select(schema.sources.c.id, schema.sources.c.kind)).all())
+        kinds.update((record[0], record[1]) for record in self.records.get("sources", []))
+        scores = schema.cqc_scores.c
+        taken = {
+            (source, statement): score
+            for source, statement, score in self.conn.execute(
+                select(scores.source_id, scores.quality_statement, scores.score)
+            )
+        }
+        for row, report in rows:
+            values = row.values
+            key = (values["source_id"], values["quality_statement"])
+            problem = cqc_source_problem(values["source_id"], kinds.get(values["source_id"]))
+            if problem:
+                report("source_id", problem, row.number)
+            elif key in taken:
+                report(
+                    "quality_statement",
+                    f"{key[0]} already scores {key[1]!r} ({taken[key]})",
+                    row.number,
+                )
+            else:
+                taken[key] = values["score"]
+                found.append((*key, values["score"]))
+                self._count("cqc_score")
+
     def write(self) -> None:
         """Insert everything checked, in the order foreign keys need."""
         sqlite = self.conn.dialect.name == "sqlite"
@@ -204,6 +275,14 @@ class LoaderBase:
 
     def _write(self) -> None:
         conn = self.conn
+        if self.people:
+            add_people_in(
+                conn,
+                [values for values, _ in self.people],
+                self.acting.recorded_by(self.by) or self.acting.login,
+                first_needs_manager=not self.acting.checked,
+                rows=[number for _, number in self.people],
+            )
         for table, kind in (("sources", "source"), ("recommendations", "recommendation")):
             bulk.insert_rows(
                 conn, schema.metadata.tables[table], field_names(kind), self.records.get(table, [])
@@ -231,4 +310,7 @@ class LoaderBase:
         )
         bulk.insert_rows(
             conn, schema.compliments, field_names("compliment"), self.records.get("compliments", [])
+        )
+        bulk.insert_rows(
+            conn, schema.cqc_scores, field_names("cqc_score"), self.records.get("cqc_scores", [])
         )

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..complaints.checks import settle_complaint
 from ..dates import as_date
 from ..records import as_plain, field_names
 from ..rules import STATE_FIELDS, UPDATE_FIELDS
@@ -54,6 +55,8 @@ def bring_back(loader: LoaderBase, rows: dict[str, Rows]) -> None:
     for kind, table in _TABLES.items():
         if rows.get(kind):
             rows[kind] = _unchanged_records_left_out(loader, kind, table, rows[kind])
+    if rows.get("cqc_score"):
+        rows["cqc_score"] = _unchanged_scores_left_out(loader, rows["cqc_score"])
     stored_ids = loader.known("actions") & {row.values["id"] for row, _ in rows.get("action", [])}
     history_ids = {row.values["action_id"] for row, _ in rows.get("update", [])}
     stored = _stored_events(loader, stored_ids | (history_ids & loader.known("actions")))
@@ -241,18 +244,22 @@ def _unchanged_records_left_out(loader: LoaderBase, kind: str, table_name: str, 
             if link.complaint_id in stored:
                 stored[link.complaint_id]["action_ids"].add(link.action_id)
         names.append("action_ids")
+    settings = loader.store.deadline_settings(loader.conn)
     kept: Rows = []
     for row, report in rows:
         record = stored.get(row.values["id"])
         if record is None:
             kept.append((row, report))
             continue
+        values = dict(row.values)
+        if kind == "complaint":
+            settle_complaint(values, settings)  # blanks read as the defaults they stood for
+            if row.values["response_due"] is None and record["response_due"] is None:
+                values["response_due"] = None  # a complaint from before schema 5 had none
         for name in names:
-            given, have = row.values[name], record[name]
+            given, have = values[name], record[name]
             if name == "action_ids":
                 given = set(given)
-            elif name == "outcome":
-                given = given or "pending"
             if given != _comparable(have):
                 report(
                     name,
@@ -261,6 +268,30 @@ def _unchanged_records_left_out(loader: LoaderBase, kind: str, table_name: str, 
                     "it does not change other records",
                     row.number,
                 )
+    return kept
+
+
+def _unchanged_scores_left_out(loader: LoaderBase, rows: Rows) -> Rows:
+    """CQC scores already stored: kept out when the same, refused when the score differs."""
+    scores = schema.cqc_scores.c
+    stored = {
+        (source, statement): score
+        for source, statement, score in loader.conn.execute(
+            select(scores.source_id, scores.quality_statement, scores.score)
+        )
+    }
+    kept: Rows = []
+    for row, report in rows:
+        key = (row.values["source_id"], row.values["quality_statement"])
+        if key not in stored:
+            kept.append((row, report))
+        elif stored[key] != row.values["score"]:
+            report(
+                "score",
+                f"is {row.values['score']} but the plan's score of {key[1]!r} for {key[0]} is "
+                f"{stored[key]}; an export brought back does not change other records",
+                row.number,
+            )
     return kept
 
 

@@ -54,7 +54,7 @@ FILE_NAME = "events.npz"
 def states_at(store: Database, days: Iterable[date]) -> dict[date, pd.DataFrame]:
     """The figure fields of every action at the end of each day (`columnar.STATE_COLUMNS`).
 
-    The same frames `history.state_at` gives from `store.events(fields=RULE_FIELDS)`,
+    The same frames `history.state_at` gives from `store.events(fields=FIGURE_FIELDS)`,
     worked out from the plan's columnar copy, brought up to date first.
     """
     copy = event_copy(store)
@@ -149,7 +149,7 @@ def _fetch(conn: Connection, after: int = 0) -> list[Any]:
     """The events with `seq` above `after`, as the driver gives them (`columnar.SOURCE_COLUMNS`)."""
     updates = schema.updates.c
     columns = [
-        type_coerce(updates[name], Text) if name in ("as_of", "recorded_at", "due", "completed_on")
+        type_coerce(updates[name], Text) if name in ("as_of", "recorded_at", "start_on", "due", "completed_on")
         else updates[name]
         for name in columnar.SOURCE_COLUMNS
     ]  # fmt: skip

@@ -4,12 +4,12 @@
 of the database as Python objects, every time, was most of its eight seconds;
 the same replay on numpy columns that are already sorted takes a tenth of a
 second. An `EventCopy` holds, per event, only what `history.state_at` needs
-to work out the fields the figures read (`rules.RULE_FIELDS`):
+to work out the fields the figures read (`rules.FIGURE_FIELDS`):
 
     action int32 (code into `ids`), as_of int32 (days since 1970-01-01),
     recorded_at int64 (microseconds), seq int64, create bool,
     status int16 (code into `statuses`, -1 not set), progress int64 (NO_PROGRESS
-    not set), due and completed_on int32 (days, NO_DAY not set)
+    not set), start_on, due and completed_on int32 (days, NO_DAY not set)
 
 sorted by (action, as_of, recorded_at, seq), with action codes in id order, so
 a replay at D is one mask and a "last set position per action" pass per field,
@@ -37,7 +37,7 @@ from ..history import DATE_DTYPE, to_timestamp
 from ..rules import COMPLETE_PROGRESS
 
 #: Bumped whenever the arrays change meaning; a copy of another layout is rebuilt.
-LAYOUT = 1
+LAYOUT = 2
 #: An unset date field, and an unset progress.
 NO_DAY = int(np.iinfo(np.int32).min)
 NO_PROGRESS = int(np.iinfo(np.int64).min)
@@ -50,12 +50,14 @@ COLUMNS: tuple[str, ...] = (
     "create",
     "status",
     "progress",
+    "start_on",
     "due",
     "completed_on",
 )
 #: The columns of a state frame made from a copy (`history.STATE_COLUMNS` for these fields).
 STATE_COLUMNS: tuple[str, ...] = (
     "id",
+    "start_on",
     "due",
     "status",
     "progress",
@@ -72,6 +74,7 @@ SOURCE_COLUMNS: tuple[str, ...] = (
     "recorded_at",
     "status",
     "progress",
+    "start_on",
     "due",
     "completed_on",
 )
@@ -120,6 +123,7 @@ class EventCopy:
         for name, unset in (
             ("status", -1),
             ("progress", NO_PROGRESS),
+            ("start_on", NO_DAY),
             ("due", NO_DAY),
             ("completed_on", NO_DAY),
         ):
@@ -132,6 +136,7 @@ class EventCopy:
         return pd.DataFrame(
             {
                 "id": pd.array(np.array(self.ids, dtype=object)[present], dtype="str"),
+                "start_on": _dates(state["start_on"]),
                 "due": _dates(state["due"]),
                 "status": pd.Categorical.from_codes(state["status"], categories=self.statuses),
                 "progress": progress,
@@ -140,6 +145,24 @@ class EventCopy:
                 "created_on": _dates(columns["as_of"][first]),
             },
             columns=list(STATE_COLUMNS),
+        )
+
+    def updated_between(self, start: date, end: date) -> pd.DataFrame:
+        """One row per action with an event other than its creation dated `start`..`end`.
+
+        What `schedule.not_updated` asks of the events (`action_id`, `kind`,
+        `as_of`), without a row per event: each such action once, as an
+        update dated `start`.
+        """
+        columns = self.columns
+        dated = (columns["as_of"] >= day_number(start)) & (columns["as_of"] <= day_number(end))
+        codes = np.unique(columns["action"][dated & ~columns["create"]])
+        return pd.DataFrame(
+            {
+                "action_id": pd.array(np.array(self.ids, dtype=object)[codes], dtype="str"),
+                "kind": "update",
+                "as_of": pd.Series(to_timestamp(start), index=range(len(codes)), dtype=DATE_DTYPE),
+            }
         )
 
     def to_bytes(self, meta: dict[str, Any]) -> bytes:
@@ -214,6 +237,7 @@ def encode(rows: Sequence[Sequence[Any]], ids: list[str], statuses: list[str]) -
         "create": (frame["kind"] == "create").to_numpy(),
         "status": frame["status"].map(known_statuses).fillna(-1).to_numpy(),
         "progress": progress.fillna(NO_PROGRESS).to_numpy(),
+        "start_on": _days(frame["start_on"]),
         "due": _days(frame["due"]),
         "completed_on": _days(frame["completed_on"]),
     }
@@ -269,6 +293,7 @@ _DTYPES: dict[str, Any] = {
     "create": np.bool_,
     "status": np.int16,
     "progress": np.int64,
+    "start_on": np.int32,
     "due": np.int32,
     "completed_on": np.int32,
 }

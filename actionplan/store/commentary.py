@@ -7,9 +7,9 @@ its quarter and section, and nothing is overwritten, so the board can see what
 was said before a paper went out.
 
 `write_commentary` is the one way commentary is written (the CLI and the
-workbook both call it). When people and roles are registered (SPEC section 7,
-issue 13), the check that only a manager may write belongs at its top, so that
-every front end is guarded by it.
+workbook both call it). Once a team has registered its people (SPEC section
+7), only a manager may write it, and it is signed with their own name: the
+check is here, so every front end is guarded by it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..errors import ActionPlanError, FieldError, StaleCommentaryError
 from ..quarters import Quarter, parse_quarter
 from ..vocab import COMMENTARY_SECTIONS, normalise, word
 from . import Store, schema, utc_now
+from .people import acting_in
 
 #: How many times a save that named no version is retried when another save wins the race.
 _RETRIES = 5
@@ -97,6 +98,7 @@ def write_commentary(
 
     Raises:
         FieldError: a blank text or name, or an unknown section or quarter.
+        NotPermittedError: people are registered and the writer is not a manager.
         StaleCommentaryError: someone saved this section since `expected_version`.
     """
     label = _label(store, quarter)
@@ -104,13 +106,15 @@ def write_commentary(
     cleaned = str(text or "").replace("\r\n", "\n").strip()
     if not cleaned:
         raise FieldError("text", "is required: write the commentary")
-    who = str(by or "").strip()
-    if not who:
-        raise FieldError("by", "is required: who is writing the commentary")
     attempts = 1 if expected_version is not None else _RETRIES
     for _attempt in range(attempts):
         try:
             with store.write() as conn:
+                actor = acting_in(conn)
+                actor.check_commentary()
+                who = actor.recorded_by(by)
+                if not who:
+                    raise FieldError("by", "is required: who is writing the commentary")
                 latest = _latest_version(conn, label, key)
                 if expected_version is not None and expected_version != latest:
                     raise _stale(conn, label, key, expected_version, latest)

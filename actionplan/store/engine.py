@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from sqlalchemy.engine import make_url
 
+from ..complaints.deadlines import SETTING_PREFIX, DeadlineSettings
 from ..errors import ActionPlanError, FieldError, SchemaVersionError
 from ..quarters import DEFAULT_FIRST_MONTH
 from . import schema
@@ -255,6 +256,20 @@ class Database:
             return conn.execute(
                 select(schema.meta.c.value).where(schema.meta.c.key == key)
             ).scalar_one_or_none()
+
+    def deadline_settings(self, conn: Connection | None = None) -> DeadlineSettings:
+        """The plan's complaint time limits: SPEC section 10's defaults, changed where set.
+
+        Args:
+            conn: an open transaction to read in (an import's), else a new one.
+        """
+        statement = select(schema.meta.c.key, schema.meta.c.value).where(
+            schema.meta.c.key.startswith(SETTING_PREFIX)
+        )
+        if conn is not None:
+            return DeadlineSettings.from_settings(dict(conn.execute(statement).all()))
+        with self.read() as own:
+            return DeadlineSettings.from_settings(dict(own.execute(statement).all()))
 
     @property
     def council(self) -> str:

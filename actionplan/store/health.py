@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import Date, or_, select, update
 
+from ..complaints.checks import settle_complaint
+from ..complaints.deadlines import DeadlineSettings, worked_out_response_due
 from ..dates import date_range, in_words, parse_date
 from ..errors import FieldError, NotFoundError, ValidationError
-from ..records import clean_record, complaint_problems
+from ..records import clean_record
 from ..vocab import with_article
 from . import Store, schema
+from .people import acting_in
 
 #: Records whose dates `correct_date` may change: they carry no history of their own.
 CORRECTABLE: dict[str, str] = {
@@ -131,6 +134,7 @@ def correct_date(store: Store, kind: str, record_id: str, field: str, value: str
     Raises:
         FieldError: the kind, field or date is not one that can be corrected.
         NotFoundError: no such record.
+        NotPermittedError: people are registered and the person is not a lead or manager.
         ValidationError: the corrected record breaks a rule.
     """
     if kind not in CORRECTABLE:
@@ -149,18 +153,44 @@ def correct_date(store: Store, kind: str, record_id: str, field: str, value: str
     if day is None:
         raise FieldError(field, "is required")
     with store.write() as conn:
+        acting_in(conn).check_correction(kind)
         found = conn.execute(select(table).where(table.c.id == record_id)).first()
         if found is None:
             raise NotFoundError(f"there is no {kind} {record_id!r}")
-        record = dict(found._mapping)
-        record[field] = day
+        changes: dict[str, Any] = {field: day}
         if kind == "complaint":
-            cleaned = clean_record(kind, {**_plain(record), "action_ids": None})
-            problems = complaint_problems(cleaned, None)
-            if problems:
-                raise ValidationError(problems)
-        conn.execute(update(table).where(table.c.id == record_id).values({field: day}))
+            changes = _complaint_changes(
+                dict(found._mapping), field, day, store.deadline_settings(conn)
+            )
+        conn.execute(update(table).where(table.c.id == record_id).values(changes))
     return day
+
+
+def _complaint_changes(
+    record: dict[str, Any], field: str, day: date, settings: DeadlineSettings
+) -> dict[str, Any]:
+    """A complaint's corrected date, and its response due date worked out again if it was.
+
+    A `response_due` that the procedure gave (it equals what the stored
+    dates work out to) follows the correction of the dates it came from; one
+    that was typed in is kept. The record is then judged as a whole again.
+
+    Raises:
+        ValidationError: the corrected complaint breaks a rule.
+    """
+    worked_out = record["response_due"] is not None and record[
+        "response_due"
+    ] == worked_out_response_due(record, settings)
+    cleaned = clean_record("complaint", {**_plain(record), field: day.isoformat()})
+    changes: dict[str, Any] = {field: day}
+    if worked_out and field != "response_due":
+        cleaned["response_due"] = None
+    problems = settle_complaint(cleaned, settings)
+    if problems:
+        raise ValidationError(problems)
+    if cleaned["response_due"] != record["response_due"]:
+        changes["response_due"] = cleaned["response_due"]
+    return changes
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:

@@ -80,6 +80,74 @@ def add_commentary(conn: Connection) -> None:
     )
 
 
+@migration(4)
+def add_people(conn: Connection) -> None:
+    """Add `people` and `people_history`: who may sign in, their roles, and every change to them."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE people ("
+        "login VARCHAR(64) NOT NULL, name TEXT NOT NULL, role VARCHAR(16) NOT NULL, "
+        "owns TEXT, team TEXT, email TEXT, active BOOLEAN NOT NULL, password_hash TEXT, "
+        f"version INTEGER NOT NULL, changed_at {timestamp} NOT NULL, changed_by TEXT NOT NULL, "
+        "PRIMARY KEY (login))"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE people_history ("
+        f"seq {serial} NOT NULL, login VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
+        f'kind VARCHAR(16) NOT NULL, "by" TEXT NOT NULL, recorded_at {timestamp} NOT NULL, '
+        "changes TEXT NOT NULL, name TEXT NOT NULL, role VARCHAR(16) NOT NULL, owns TEXT, "
+        "team TEXT, email TEXT, active BOOLEAN NOT NULL, PRIMARY KEY (seq), "
+        "CONSTRAINT uq_people_history_version UNIQUE (login, version), "
+        "FOREIGN KEY(login) REFERENCES people (login))"
+    )
+
+
+@migration(5)
+def add_complaint_deadlines_and_cqc_scores(conn: Connection) -> None:
+    """Add SPEC section 10's complaint fields and the `cqc_scores` table.
+
+    Complaints recorded before this step followed no recorded procedure; they
+    become `statutory`, the procedure for adult social care and the default.
+    Their `response_due` is left blank (nothing was recorded to work it out
+    from; `correct-date` can give one).
+    """
+    columns = (
+        "procedure VARCHAR(16) NOT NULL DEFAULT 'statutory'",
+        "acknowledged_on DATE",
+        "response_due DATE",
+        "responded_on DATE",
+        "extended_to DATE",
+        "extension_reason TEXT",
+        "lgsco_reference VARCHAR(16)",
+        "lgsco_decision VARCHAR(32)",
+        "remedied_before_ombudsman VARCHAR(3)",
+    )
+    for column in columns:
+        conn.exec_driver_sql(f"ALTER TABLE complaints ADD COLUMN {column}")
+    conn.exec_driver_sql(
+        "CREATE TABLE cqc_scores ("
+        "source_id VARCHAR(64) NOT NULL, quality_statement VARCHAR(64) NOT NULL, "
+        "score INTEGER NOT NULL, PRIMARY KEY (source_id, quality_statement), "
+        "FOREIGN KEY(source_id) REFERENCES sources (id))"
+    )
+
+
+@migration(6)
+def add_update_requests(conn: Connection) -> None:
+    """Add `update_requests`: the log of every update request sent."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.exec_driver_sql(
+        "CREATE TABLE update_requests ("
+        f"seq {serial} NOT NULL, sent_at {timestamp} NOT NULL, recipient TEXT NOT NULL, "
+        "email TEXT NOT NULL, action_ids TEXT NOT NULL, reply_by DATE NOT NULL, "
+        'subject TEXT NOT NULL, "by" TEXT NOT NULL, PRIMARY KEY (seq))'
+    )
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from .. import figures, listing
+from .. import figures, listing, schedule
+from ..complaints.figures import year_figures
 from ..errors import ActionPlanError, FieldError
-from ..quarters import Quarter, parse_quarter
+from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year, quarter_of
 from ..records import as_plain
 from ..summary import PlanData, summary_of
 from . import Store, cache
@@ -25,7 +26,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
 
     Args:
         store: the plan.
-        fields: the action fields to replay (default all); `rules.RULE_FIELDS`
+        fields: the action fields to replay (default all); `rules.FIGURE_FIELDS`
             is enough for `quarter_summary` and loads a large plan faster
             (`quarter_summaries` is faster still).
     """
@@ -39,6 +40,8 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         council=store.council,
         database=store.display_name,
         latest=lambda: latest_quarter(store),
+        deadlines=store.deadline_settings(),
+        cqc_scores=store.table("cqc_scores"),
     )
 
 
@@ -102,6 +105,48 @@ def reportable_quarter(store: Store, quarter: Quarter, today: date | None = None
     return quarter
 
 
+def resolve_year(
+    store: Store, text: str | FinancialYear, today: date | None = None
+) -> FinancialYear:
+    """A financial year as commands accept it (`2024-25`, `current`, `previous`), in the
+    plan's own year (its first month)."""
+    return parse_year(text, today, store.first_month)
+
+
+def reportable_year(store: Store, year: FinancialYear, today: date | None = None) -> FinancialYear:
+    """`year` itself, if an annual report of it makes sense for this plan.
+
+    Raises:
+        ActionPlanError: the plan has no data, or the year ends before its first
+            data or starts more than a year after its latest.
+    """
+    quarters = store.data_quarters(today)
+    if not quarters:
+        raise ActionPlanError(f"{store.display_name} holds no dated records yet")
+    first, last = quarters[0], quarters[-1]
+    if year.end < first.start:
+        raise FieldError("year", f"{year.label} is before the plan's first data ({first.label})")
+    if year.start > last.end.replace(year=last.end.year + 1):
+        raise FieldError(
+            "year", f"{year.label} is more than a year after the plan's latest data ({last.label})"
+        )
+    return year
+
+
+def complaint_year(
+    store: Store, year: str | FinancialYear, today: date | None = None
+) -> dict[str, Any]:
+    """One financial year's complaint figures (`actionplan complaints --year Y --json`)."""
+    chosen = resolve_year(store, year, today)
+    return year_figures(
+        store.complaints(),
+        store.table("compliments"),
+        chosen,
+        store.deadline_settings(),
+        today,
+    )
+
+
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
     """One quarter's figures (SPEC section 5), as `actionplan summary --json` prints them."""
     return quarter_summaries(store, [resolve_quarter(store, quarter, today)])[0]
@@ -111,18 +156,30 @@ def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, A
     """The figures of each quarter, read without loading the whole plan.
 
     The actions come from the plan's columnar copy (`store.cache`: the same
-    replay as `history.state_at`, on integer columns kept beside the plan) and
-    the complaints from those dated in each quarter only, so a national plan's
-    summary reads a few thousand rows, not a million. The figures themselves
-    are `summary.summary_of`, as for a plan in memory.
+    replay as `history.state_at`, on integer columns kept beside the plan),
+    with the actions updated in each quarter from the same copy, and the
+    complaints from those the quarter's figures can count only, so a national
+    plan's summary reads a few thousand rows, not a million. The figures
+    themselves are `summary.summary_of`, as for a plan in memory.
     """
     days = {day for quarter in quarters for day in (quarter.end, quarter.previous().end)}
-    states = cache.states_at(store, sorted(days))
+    copy = cache.event_copy(store)
+    states = {day: copy.state_at(day) for day in sorted(days)}
+    deadlines = store.deadline_settings()
     found = []
     for quarter in quarters:
-        complaints, compliments = store.complaints_between(quarter.start, quarter.end)
-        previous = states[quarter.previous().end]
-        found.append(summary_of(quarter, states[quarter.end], previous, complaints, compliments))
+        complaints, compliments = store.complaints_between(quarter.start, quarter.end, deadlines)
+        found.append(
+            summary_of(
+                quarter,
+                states[quarter.end],
+                states[quarter.previous().end],
+                copy.updated_between(quarter.start, quarter.end),
+                complaints,
+                compliments,
+                deadlines,
+            )
+        )
     return found
 
 
@@ -135,22 +192,33 @@ def action_list(
     quarter: str | None = None,
     today: date | None = None,
     search: str | None = None,
+    stale: bool = False,
 ) -> list[dict[str, Any]]:
     """Actions as plain dicts (the `list --json` objects), most urgent first.
 
-    Without `quarter` this is the stored current state judged at today; with
-    it, the replayed state at the quarter's as-of day.
+    Without `quarter` this is the stored current state judged at today (and
+    "not updated" means in today's quarter so far); with it, the replayed
+    state at the quarter's as-of day.
     """
     today = today or date.today()
     if quarter:
-        as_of = resolve_quarter(store, quarter, today).end
+        chosen = resolve_quarter(store, quarter, today)
+        start, as_of = chosen.start, chosen.end
         state = load_plan(store).state_at(as_of)
     else:
-        as_of = today
+        start, as_of = quarter_of(today, store.first_month).start, today
         store.check()
         state = store.current_actions()
-    frame = listing.by_urgency(figures.with_rag(state, as_of), as_of)
-    return listing.plain_list(listing.filter_actions(frame, owner, team, status, overdue, search))
+    frame = actions_at(store, state, start, as_of)
+    found = listing.filter_actions(frame, owner, team, status, overdue, search, stale)
+    return listing.plain_list(found)
+
+
+def actions_at(store: Store, state: Any, start: date, as_of: date) -> Any:
+    """Actions with their RAG, schedule RAG and "not updated" at `as_of`, most urgent first."""
+    frame = figures.with_rag(state, as_of)
+    frame = schedule.with_schedule(frame, store.latest_updates(as_of), start, as_of)
+    return listing.by_urgency(frame, as_of)
 
 
 def action_detail(
@@ -170,7 +238,9 @@ def action_detail(
     today = today or date.today()
     store.get_action(action_id)
     current = store.current_actions()
-    state = listing.plain_list(figures.with_rag(current[current["id"] == action_id], today))[0]
+    start = quarter_of(today, store.first_month).start
+    one = actions_at(store, current[current["id"] == action_id], start, today)
+    state = listing.plain_list(one)[0]
     with store.read() as conn:
         recommendation = (
             conn.execute(

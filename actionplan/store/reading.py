@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Date, func, or_, select
 
 from .. import figures, history
+from ..complaints.deadlines import RULE_NAMES, DeadlineSettings
 from ..dates import as_date, in_range, in_words
 from ..errors import NotFoundError
 from ..quarters import Quarter, quarter_of, quarters_between
@@ -93,7 +94,7 @@ class Reads(Database):
 
         Args:
             fields: the `STATE_FIELDS` to load (default all). The figures need
-                only `rules.RULE_FIELDS`, and at a million events the text
+                only `rules.FIGURE_FIELDS`, and at a million events the text
                 fields are most of the loading time.
         """
         with self.read() as conn:
@@ -151,6 +152,30 @@ class Reads(Database):
             timeline.add((as_of, row.recorded_at, row.seq, values), row.by)
         return found
 
+    def latest_updates(self, day: date) -> pd.DataFrame:
+        """Each action's latest update (not its creation) dated on or before `day`.
+
+        A frame of `action_id`, `kind` and `as_of`, one row per action, read with
+        one aggregate: what "not updated" needs without loading every event.
+        """
+        updates = schema.updates.c
+        statement = (
+            select(updates.action_id, func.max(updates.as_of).label("as_of"))
+            .where(updates.kind != "create", updates.as_of <= day)
+            .group_by(updates.action_id)
+        )
+        with self.read() as conn:
+            rows = conn.execute(statement).all()
+        frame = pd.DataFrame(
+            {
+                "action_id": pd.Series([row[0] for row in rows], dtype=object),
+                "kind": "update",
+                "as_of": pd.Series([as_date(row[1]) for row in rows], dtype=object),
+            }
+        )
+        frame["as_of"] = pd.to_datetime(frame["as_of"]).astype(history.DATE_DTYPE)
+        return frame
+
     def current_actions(self) -> pd.DataFrame:
         """The stored current rows (the cache that must equal `state_at(today)`)."""
         with self.read() as conn:
@@ -176,16 +201,22 @@ class Reads(Database):
         frame["action_ids"] = [linked.get(complaint_id, "") for complaint_id in frame["id"]]
         return frame
 
-    def complaints_between(self, start: date, end: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def complaints_between(
+        self, start: date, end: date, deadlines: DeadlineSettings
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The complaints and compliments a quarter's figures count, read in one snapshot.
 
         Complaints with one of `figures.COMPLAINT_WINDOW_DATES` from `start` to
-        `end`, without their free text (`learning`) or action ids; the
-        `received_on` of compliments received then. At 300,000 complaints,
-        reading them all was most of a summary's time.
+        `end`, or received so shortly before `start` that their acknowledgement
+        may fall due in it (`deadlines`), without their free text (`learning`)
+        or action ids; the `received_on` of compliments received then. At
+        300,000 complaints, reading them all was most of a summary's time.
         """
         complaints = schema.complaints
         dated = [complaints.c[name].between(start, end) for name in figures.COMPLAINT_WINDOW_DATES]
+        dated.append(
+            complaints.c.received_on.between(start - _acknowledgement_reach(deadlines), end)
+        )
         counted = [column for column in complaints.columns if column.name != "learning"]
         received = schema.compliments.c.received_on
         with self.read() as conn:
@@ -296,6 +327,16 @@ def main_runs(counts: dict[Quarter, int]) -> list[Quarter]:
 
 def _quarters_apart(earlier: Quarter, later: Quarter) -> int:
     return (later.year - earlier.year) * 4 + later.number - earlier.number
+
+
+def _acknowledgement_reach(deadlines: DeadlineSettings) -> timedelta:
+    """More calendar days than any acknowledgement deadline lies after receipt.
+
+    n working days span at most n days, two weekend days per five, and the few
+    bank holidays that can fall together (Christmas to New Year): 2n + 14 covers them.
+    """
+    most = max(getattr(deadlines, name).acknowledge_days for name in RULE_NAMES)
+    return timedelta(days=2 * most + 14)
 
 
 def _dated(frame: pd.DataFrame, table: Any) -> pd.DataFrame:

@@ -8,6 +8,7 @@ rewrites it on every save from that replay, so the two cannot drift apart.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -23,8 +24,10 @@ from sqlalchemy import (
 
 #: Bumped whenever a table changes; `migrations` knows how to get from each older one.
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
-#: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`.
-SCHEMA_VERSION = 3
+#: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`. 4: `people`
+#: and `people_history`. 5: complaints' procedures, deadlines and Ombudsman
+#: decisions, and `cqc_scores`. 6: `update_requests`.
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -135,6 +138,16 @@ complaints = Table(
     Column("remedy_done_on", Date),
     Column("escalated_from", String(64), ForeignKey("complaints.id")),
     Column("learning", Text),
+    # Schema 5 (SPEC section 10): the procedure and its deadlines, and the Ombudsman's case.
+    Column("procedure", String(16), nullable=False),
+    Column("acknowledged_on", Date),
+    Column("response_due", Date),
+    Column("responded_on", Date),
+    Column("extended_to", Date),
+    Column("extension_reason", Text),
+    Column("lgsco_reference", String(16)),
+    Column("lgsco_decision", String(32)),
+    Column("remedied_before_ombudsman", String(3)),
 )
 
 complaint_actions = Table(
@@ -142,6 +155,15 @@ complaint_actions = Table(
     metadata,
     Column("complaint_id", String(64), ForeignKey("complaints.id"), primary_key=True),
     Column("action_id", String(64), ForeignKey("actions.id"), primary_key=True),
+)
+
+#: Schema 5: a CQC assessment's score (1 to 4) for each quality statement it scored.
+cqc_scores = Table(
+    "cqc_scores",
+    metadata,
+    Column("source_id", String(64), ForeignKey("sources.id"), primary_key=True),
+    Column("quality_statement", String(64), primary_key=True),
+    Column("score", Integer, nullable=False),
 )
 
 compliments = Table(
@@ -168,4 +190,59 @@ commentary = Table(
     Column("by", Text, nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     UniqueConstraint("quarter", "section", "version", name="uq_commentary_version"),
+)
+
+#: Schema 4: the people of a team and their roles (SPEC section 7). `people` is
+#: each person as they stand (a cache, like `actions`), rewritten with every
+#: change; `people_history` is the record: one row per registration or change,
+#: never updated or deleted. A password is kept only as a scrypt hash, and its
+#: history row says that it changed, never the hash.
+people = Table(
+    "people",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("owns", Text),
+    Column("team", Text),
+    Column("email", Text),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("changed_by", Text, nullable=False),
+)
+
+people_history = Table(
+    "people_history",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(64), ForeignKey("people.login"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("by", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("owns", Text),
+    Column("team", Text),
+    Column("email", Text),
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("login", "version", name="uq_people_history_version"),
+)
+
+#: Schema 6: every update request sent (SPEC section 9): to whom, when, which
+#: actions, and the day asked to reply by. Append-only: the log of who was asked.
+update_requests = Table(
+    "update_requests",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("sent_at", DateTime, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("action_ids", Text, nullable=False),
+    Column("reply_by", Date, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("by", Text, nullable=False),
 )

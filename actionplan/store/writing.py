@@ -1,6 +1,9 @@
 """Every write to a plan: new records, new actions, and updates to them.
 
-All writes go through here, so the history rules cannot be bypassed: an action
+All writes go through here, so the history rules cannot be bypassed, nor the
+roles of a team (SPEC section 7: each write first asks `people.acting_in` who
+is signed in and refuses what their role may not do; with no people
+registered everything is allowed, as before): an action
 is created with its first event, changed only by appending an event whose
 `version` follows the one the caller saw, and its current row is rewritten
 from the replay of its events in the same transaction. The rules themselves
@@ -21,7 +24,7 @@ from ..errors import (
     StaleVersionError,
     ValidationError,
 )
-from ..records import clean_record, complaint_problems
+from ..records import clean_record
 from ..rules import (
     EVENT_FIELDS,
     STATE_FIELDS,
@@ -32,8 +35,10 @@ from ..rules import (
 )
 from ..timeline import Timeline
 from . import schema
+from .adding import Adds
 from .engine import utc_now
-from .reading import Reads, event_view
+from .people import acting_in
+from .reading import event_view
 
 #: How many times a save that named no version is retried when another save wins the race.
 _UNVERSIONED_RETRIES = 5
@@ -42,88 +47,8 @@ _UNVERSIONED_RETRIES = 5
 CURRENT_COLUMNS: tuple[str, ...] = (*STATE_FIELDS, "version", "last_updated", "last_updated_by")
 
 
-class Writes(Reads):
-    """The writing half of `Store`."""
-
-    def _exists(self, conn: Connection, table: Any, record_id: str) -> bool:
-        return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
-
-    def _refuse_duplicate(
-        self, conn: Connection, table: Any, record_id: str, row: int | None
-    ) -> None:
-        if self._exists(conn, table, record_id):
-            raise ValidationError([FieldError("id", f"{record_id!r} already exists", row)])
-
-    def _require(
-        self, conn: Connection, table: Any, record_id: str, field: str, what: str, row: int | None
-    ) -> None:
-        if not self._exists(conn, table, record_id):
-            raise ValidationError([FieldError(field, f"there is no {what} {record_id!r}", row)])
-
-    def add_source(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record where recommendations came from (a peer challenge, a CQC assessment...)."""
-        values = clean_record("source", record, row)
-        with self._using(conn) as tx:
-            self._refuse_duplicate(tx, schema.sources, values["id"], row)
-            tx.execute(insert(schema.sources).values(**values))
-        return values
-
-    def add_recommendation(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record one recommendation under an existing source."""
-        values = clean_record("recommendation", record, row)
-        with self._using(conn) as tx:
-            self._refuse_duplicate(tx, schema.recommendations, values["id"], row)
-            self._require(tx, schema.sources, values["source_id"], "source_id", "source", row)
-            tx.execute(insert(schema.recommendations).values(**values))
-        return values
-
-    def add_complaint(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record one stage of a complaint, with the actions it gave rise to."""
-        values = clean_record("complaint", record, row)
-        values["outcome"] = values["outcome"] or "pending"
-        problems = complaint_problems(values, row)
-        if problems:
-            raise ValidationError(problems)
-        action_ids = values.pop("action_ids")
-        with self._using(conn) as tx:
-            self._refuse_duplicate(tx, schema.complaints, values["id"], row)
-            if values["escalated_from"]:
-                self._require(
-                    tx,
-                    schema.complaints,
-                    values["escalated_from"],
-                    "escalated_from",
-                    "complaint",
-                    row,
-                )
-            for action_id in action_ids:
-                self._require(tx, schema.actions, action_id, "action_ids", "action", row)
-            tx.execute(insert(schema.complaints).values(**values))
-            if action_ids:
-                tx.execute(
-                    insert(schema.complaint_actions),
-                    [
-                        {"complaint_id": values["id"], "action_id": a}
-                        for a in dict.fromkeys(action_ids)
-                    ],
-                )
-        return {**values, "action_ids": action_ids}
-
-    def add_compliment(
-        self, record: Mapping[str, object], conn: Connection | None = None, row: int | None = None
-    ) -> dict[str, Any]:
-        """Record a compliment (counted in the quarter it was received)."""
-        values = clean_record("compliment", record, row)
-        with self._using(conn) as tx:
-            self._refuse_duplicate(tx, schema.compliments, values["id"], row)
-            tx.execute(insert(schema.compliments).values(**values))
-        return values
+class Writes(Adds):
+    """The writing half of `Store`: actions and their history."""
 
     # -- actions and their history ------------------------------------------
 
@@ -138,14 +63,18 @@ class Writes(Reads):
         """Create an action and its first event, which carries every initial value.
 
         Raises:
+            NotPermittedError: the person acting may not add actions.
             ValidationError: a field is wrong, the id is taken, or the
                 recommendation does not exist.
         """
         today = today or date.today()
         values = creation_values(clean_record("action", record, row), today, row)
-        if not str(by or "").strip():
-            raise ValidationError([FieldError("by", "is required", row)])
         with self._using(conn) as tx:
+            actor = acting_in(tx)
+            actor.check_add("action")
+            who = actor.recorded_by(by, row)
+            if not who:
+                raise ValidationError([FieldError("by", "is required", row)])
             self._refuse_duplicate(tx, schema.actions, values["id"], row)
             self._require(
                 tx,
@@ -155,7 +84,6 @@ class Writes(Reads):
                 "recommendation",
                 row,
             )
-            who = str(by).strip()
             events = creation_events(values, who, _Clock(), today)
             current = Timeline.created(values, events, 0, who).current_row(today)
             tx.execute(insert(schema.actions).values(**current))
@@ -189,6 +117,8 @@ class Writes(Reads):
 
         Raises:
             NotFoundError: no such action.
+            NotPermittedError: the person acting may not make this update
+                (SPEC section 7), or `by` names someone else.
             StaleVersionError: the action changed since `expected_version`.
             ValidationError: the update breaks a rule (each problem named).
         """
@@ -217,12 +147,17 @@ class Writes(Reads):
     ) -> dict[str, Any]:
         action_id = values["action_id"]
         current = tx.execute(
-            select(schema.actions.c.version).where(schema.actions.c.id == action_id)
+            select(schema.actions.c.version, schema.actions.c.owner).where(
+                schema.actions.c.id == action_id
+            )
         ).first()
         if current is None:
             raise ValidationError(
                 [FieldError("action_id", f"there is no action {action_id!r}", row)]
             )
+        actor = acting_in(tx)
+        actor.check_update(action_id, current.owner, values, row)
+        by = actor.recorded_by(values["by"], row)
         version = current.version
         if expected_version is not None and expected_version != version:
             raise self._stale(tx, action_id, expected_version, version)
@@ -240,7 +175,6 @@ class Writes(Reads):
                 ]
             )
         assignments, changes = plan_update(before, values, today, row)
-        by = str(values["by"]).strip()
         recorded_at = utc_now()
         event = event_record(
             action_id,

@@ -22,16 +22,17 @@ from typing import Any, ClassVar
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import figures, listing
 from ..errors import ActionPlanError
+from ..quarters import quarter_of
 from ..store import Store, open_store
+from ..store.queries import actions_at
 from ..vocab import word
 from . import html
 from .commentary import CommentaryPanel
 from .find import FindPanel
 from .forms import RecordForms
 from .overview import Overview
-from .person import name_box
+from .person import signed_in_person
 from .selection import find_actions
 from .tabs import LazyTabs, Page
 from .update import UpdatePanel
@@ -44,22 +45,18 @@ HELP = (
 
 
 def workbook_actions(store: Store, today: date) -> pd.DataFrame:
-    """Every action with its RAG at `today`, its source and its last update day, most urgent first.
+    """Every action at `today`, most urgent first, as `actionplan list` sees it, with its source.
 
-    `last_update_on` is the latest `as_of` of the action's events: the day the
-    most recent update describes, which is what "not updated for 60 days" asks
-    about (an update imported today about last March is still old news).
+    Each has its RAG, the schedule RAG the dates suggest, and whether it was
+    updated this quarter (SPEC section 9: an update is dated by the day it
+    describes, so one imported today about last March is still old news).
     """
-    state = store.current_actions()
-    frame = figures.with_rag(state, today)
+    start = quarter_of(today, store.first_month).start
+    frame = actions_at(store, store.current_actions(), start, today)
     recommendations = store.table("recommendations")[["id", "source_id"]].rename(
         columns={"id": "recommendation_id"}
     )
-    frame = frame.merge(recommendations, on="recommendation_id", how="left")
-    events = store.events()
-    latest = events.groupby("action_id")["as_of"].max()
-    frame["last_update_on"] = frame["id"].map(latest)
-    return listing.by_urgency(frame, today)
+    return frame.merge(recommendations, on="recommendation_id", how="left")
 
 
 class Workbook:
@@ -68,8 +65,9 @@ class Workbook:
     Args:
         db: a database file or SQLAlchemy URL, or an open `Store`; empty means
             `ACTIONPLAN_DB`, then `data/actionplan.db`.
-        user: who is recording; empty means `ACTIONPLAN_USER`, else "Your name"
-            starts empty (see `person`).
+        user: who is recording in a plan with nobody registered; empty means
+            `ACTIONPLAN_USER`, else "Your name" starts empty. With people
+            registered it is ignored: the signed-in person records (see `person`).
         today: the day updates default to and overdue is judged at (tests fix
             it; None means the real today, read at each use).
 
@@ -81,7 +79,7 @@ class Workbook:
     PAGES: ClassVar[list[Page]] = [
         Page("Find and update", lambda workbook: workbook.work),
         Page("My overview", lambda workbook: workbook.overview.widget),
-        Page("Record new work", lambda workbook: workbook.forms.widget),
+        Page("Record new work", lambda workbook: workbook.forms_page()),
         Page("Commentary", lambda workbook: workbook.commentary.widget),
     ]
 
@@ -115,7 +113,8 @@ class Workbook:
             )
             self.widget.add_class("ap-workbook")
             return
-        self.who = name_box(user)
+        self.person = signed_in_person(self.store, user)
+        self.who = self.person.who
         self.who_error = widgets.HTML()
         self.who_error.add_class("ap-error-by")
         self.refresh_button = widgets.Button(description="Re-read the plan", icon="refresh")
@@ -129,6 +128,7 @@ class Workbook:
                     f"<h1>Improvement actions: {escape(self.store.council)}</h1>"
                     f'<p>{HELP} <span class="ap-muted">Plan: {plan_name(self.store)}.</span></p>'
                 ),
+                self.person.line,
                 widgets.HBox(
                     [self.who, self.refresh_button],
                     layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 12px"),
@@ -164,8 +164,19 @@ class Workbook:
     def commentary(self) -> CommentaryPanel:
         """The managers' commentary tab, built on first use."""
         if self._commentary is None:
-            self._commentary = CommentaryPanel(self.store, lambda: self.who.value, self.today)
+            self._commentary = CommentaryPanel(
+                self.store, lambda: self.who.value, self.today, self.person.may("manager")
+            )
         return self._commentary
+
+    def forms_page(self) -> widgets.Widget:
+        """The "Record new work" tab: the forms, for those whose role may add records."""
+        if self.person.may("lead"):
+            return self.forms.widget
+        return widgets.HTML(
+            '<p class="ap-muted">Leads and managers record new sources, recommendations, '
+            "actions, complaints and compliments.</p>"
+        )
 
     # -- the day and the person ----------------------------------------------
 
@@ -231,6 +242,8 @@ class Workbook:
             f" Version {html.text(action['version'])}, last saved by "
             f"{html.text(action['last_updated_by'])}.</p>",
         ]
+        if len(rows):
+            parts.append(html.schedule_line(rows.iloc[0]))
         if len(recommendation):
             rec = recommendation.iloc[0]
             tags = [html.text(value) for value in (rec["quality_statement"], rec["priority"])]
@@ -277,4 +290,4 @@ def plan_name(store: Store) -> str:
     """The plan's file name (full path on hover) or its URL without password, escaped."""
     if store.path is not None:
         return f'<span title="{escape(str(store.path))}">{escape(store.path.name)}</span>'
-    return escape(store.display_name)
+    return f'<span class="ap-plan-name">{escape(store.display_name)}</span>'

@@ -43,10 +43,16 @@ class CommentaryPanel:
         store: the plan.
         who: returns the name of the person writing (the workbook's "Your name").
         today: the day that decides the current quarter (tests fix it).
+        may_write: False shows the commentary read-only, with no Save (the
+            store refuses a save by anyone but a manager all the same).
     """
 
     def __init__(
-        self, store: Store, who: Callable[[], str], today: Callable[[], date] = date.today
+        self,
+        store: Store,
+        who: Callable[[], str],
+        today: Callable[[], date] = date.today,
+        may_write: bool = True,
     ) -> None:
         self.store = store
         self.who = who
@@ -68,6 +74,9 @@ class CommentaryPanel:
         self.save_button = widgets.Button(description="Save", button_style="primary", icon="save")
         self.save_button.add_class("ap-commentary-save")
         self.save_button.on_click(lambda _button: self.save())
+        if not may_write:  # read-only for anyone but a manager, once people are registered
+            self.save_button.layout.display = "none"
+            self.text.disabled = True
         self.message = widgets.HTML()
         self.message.add_class("ap-commentary-message")
         self.history = widgets.HTML()

@@ -14,7 +14,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from ..vocab import RAG_VALUES, STATUSES, word
 from . import html
 from .host import Host
-from .selection import ANY, STALE_DAYS, Filters, plain_rows
+from .selection import ANY, Filters, plain_rows
 
 #: The list shows at most this many rows; filters narrow it further.
 MAX_ROWS = 60
@@ -53,9 +53,18 @@ class FindPanel:
             style=small,
         )
         self.overdue = widgets.Checkbox(description="Overdue only", indent=False)
-        self.not_updated = widgets.Checkbox(
-            description=f"Not updated for {STALE_DAYS} days", indent=False
+        self.not_updated = widgets.Checkbox(description="Not updated this quarter", indent=False)
+        # An officer starts on the actions they answer for; anyone with owner
+        # names registered can switch it on (SPEC section 7).
+        person = workbook.person
+        self.my_owners = person.owns()
+        self.mine = widgets.Checkbox(
+            description="My actions only",
+            indent=False,
+            value=bool(self.my_owners) and person.acting.role == "officer",
+            layout=widgets.Layout(display="" if self.my_owners else "none"),
         )
+        self.mine.add_class("ap-filter-mine")
         self.clear_button = widgets.Button(description="Clear filters", icon="times")
         self.clear_button.add_class("ap-clear-filters")
         self.clear_button.on_click(lambda _button: self.clear_filters())
@@ -63,7 +72,7 @@ class FindPanel:
             getattr(self, name).add_class(f"ap-filter-{name}")
         self.overdue.add_class("ap-filter-overdue")
         self.not_updated.add_class("ap-filter-not-updated")
-        for control in self._controls():
+        for control in [*self._controls(), self.mine]:
             control.observe(self._changed, "value")
         self.count = widgets.HTML()
         self.count.add_class("ap-count")
@@ -83,19 +92,7 @@ class FindPanel:
         self._button_style = widgets.ButtonStyle()
         self.grid.add_class("ap-list")
         self.buttons: dict[str, widgets.Button] = {}
-        self.widget = widgets.HBox(
-            [
-                self.search,
-                self.owner,
-                self.team,
-                self.source,
-                self.status,
-                self.rag,
-                self.overdue,
-                self.not_updated,
-                self.clear_button,
-            ]
-        )
+        self.widget = widgets.HBox([self.mine, *self._controls(), self.clear_button])
         self.widget.add_class("ap-filters")
         self.list_box = widgets.VBox(
             [
@@ -134,12 +131,14 @@ class FindPanel:
             overdue=self.overdue.value,
             not_updated=self.not_updated.value,
             search=self.search.value,
+            mine=self.my_owners if self.mine.value else (),
         )
 
     def clear_filters(self) -> None:
         """Show every action again."""
         self._quiet = True
         try:
+            self.mine.value = False
             for control in self._controls():
                 control.value = False if isinstance(control, widgets.Checkbox) else ANY
         finally:

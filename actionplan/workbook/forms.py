@@ -149,17 +149,34 @@ FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
         ),
     ),
     "complaint": (
-        "One stage of a complaint. Record what was learned, never who complained.",
+        "One stage of a complaint. Record what was learned, never who complained. A blank "
+        "response due date is worked out from the procedure's time limits, in working days.",
         (
             FormField("id", "Complaint id", required=True),
             FormField("stage", "Stage", "choice", options("stage"), required=True),
             FormField("received_on", "Received on", "date", required=True),
             FormField("theme", "Theme", placeholder="e.g. Financial assessment"),
+            FormField("procedure", "Procedure", "choice", options("procedure"), "statutory"),
+            FormField("acknowledged_on", "Acknowledged on", "date"),
+            FormField(
+                "response_due", "Response due", "date", placeholder="worked out from the procedure"
+            ),
+            FormField("extended_to", "Extended to", "date"),
+            FormField("extension_reason", "Reason for the extension"),
+            FormField("responded_on", "Responded on", "date"),
             FormField("outcome", "Outcome", "choice", options("outcome"), "pending"),
             FormField("decided_on", "Decided on", "date"),
             FormField("remedy_due", "Remedy due", "date"),
             FormField("remedy_done_on", "Remedy done on", "date"),
             FormField("escalated_from", "Escalated from", "search", _complaint_options),
+            FormField("lgsco_reference", "LGSCO reference", placeholder="e.g. 24 015 889"),
+            FormField("lgsco_decision", "LGSCO decision", "choice", options("lgsco_decision")),
+            FormField(
+                "remedied_before_ombudsman",
+                "Remedied before the Ombudsman",
+                "choice",
+                options("yes_no"),
+            ),
             FormField("learning", "Learning", "textarea"),
             FormField("action_ids", "Actions it gave rise to", "many", _action_options),
         ),

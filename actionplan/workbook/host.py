@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import ipywidgets as widgets
 
 from ..store import Store
+from .person import Person
 
 
 class Host(Protocol):
@@ -21,6 +22,7 @@ class Host(Protocol):
 
     store: Store
     who: widgets.Text
+    person: Person
 
     def today(self) -> date:
         """The day updates default to and the RAG is judged at."""

@@ -38,6 +38,8 @@ STYLE = """
 .ap-table td { border-bottom: 1px solid #eee; padding: 3px 6px; vertical-align: top; }
 .ap-muted { color: #595959; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
+.ap-stale { display: block; color: #8a4b00; font-size: 12px; font-weight: 600; }
+.ap-schedule { display: block; color: #3d4650; font-size: 12px; margin-top: 2px; }
 .ap-list { container: list / inline-size; }
 .ap-cells { display: grid; grid-template-columns: minmax(0, 1fr) 100px 84px;
   column-gap: 8px; align-items: center; line-height: 1.3; padding: 3px 0; }
@@ -76,6 +78,9 @@ STYLE = """
 .ap-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
 .ap-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; }
 .ap-tabs > .lm-TabBar { height: auto; min-height: 0; }
+.ap-tabs > .lm-TabBar .lm-TabBar-tab .lm-TabBar-tabLabel { color: #3d3d3d; }
+.ap-plan-name { overflow-wrap: anywhere; }
+.ap-workbook .ap-signed-in a { color: #1a4fb8; text-decoration: underline; margin-left: 6px; }
 .ap-bar { display: flex; align-items: center; margin: 3px 0; }
 .ap-bar-label { width: 110px; }
 .ap-bar-fill { height: 18px; margin-right: 6px; border-radius: 3px; }
@@ -149,10 +154,37 @@ def list_row(row: Mapping[str, Any]) -> str:
     return (
         '<div class="ap-cells">'
         f'<span class="ap-title-cell"><span class="ap-title">{text(row["title"])}</span>'
-        f'<span class="ap-owner">{text(row["owner"])}</span></span>'
+        f'<span class="ap-owner">{text(row["owner"])}</span>{stale_mark(row)}</span>'
         f'<span class="ap-due">{due(row["due"], row["overdue"])}</span>'
-        f'<span class="ap-rag">{badge(row["rag"])}</span>'
+        f'<span class="ap-rag">{badge(row["rag"])}{schedule_mark(row)}</span>'
         "</div>"
+    )
+
+
+def stale_mark(row: Mapping[str, Any]) -> str:
+    """A flag under the owner when the action was not updated this quarter."""
+    if not row.get("not_updated"):
+        return ""
+    return '<span class="ap-stale">Not updated this quarter</span>'
+
+
+def schedule_mark(row: Mapping[str, Any]) -> str:
+    """The schedule RAG under the officer's, when the dates say something worse or else."""
+    schedule = row.get("schedule_rag")
+    if not schedule:
+        return ""
+    return f'<span class="ap-schedule">Dates: {escape(word(schedule))}</span>'
+
+
+def schedule_line(row: Mapping[str, Any]) -> str:
+    """What the dates suggest about an open action, and whether it was updated this quarter."""
+    schedule = row.get("schedule_rag")
+    if not schedule:
+        return ""
+    stale = " It has not been updated this quarter." if row.get("not_updated") else ""
+    return (
+        f'<p class="ap-schedule-line">The dates suggest {badge(schedule)} '
+        f"(its progress against the share of time gone from start to due date).{stale}</p>"
     )
 
 

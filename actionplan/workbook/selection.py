@@ -15,10 +15,9 @@ import pandas as pd
 
 from .. import listing
 from ..history import to_timestamp
+from ..roles import owner_key
 from ..vocab import word
 
-#: An action not updated for this many days shows under "not updated for 60 days".
-STALE_DAYS = 60
 #: The overview lists open actions due within this many days.
 DUE_SOON_DAYS = 30
 
@@ -37,6 +36,8 @@ class Filters:
     overdue: bool = False
     not_updated: bool = False
     search: str = ""
+    #: "My actions only": the owner names the signed-in person answers for.
+    mine: tuple[str, ...] = ()
 
 
 def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataFrame:
@@ -49,20 +50,22 @@ def find_actions(frame: pd.DataFrame, filters: Filters, today: date) -> pd.DataF
         filters.overdue,
         filters.search,
     )
+    if filters.mine:
+        keys = {owner_key(name) for name in filters.mine}
+        found = found[found["owner"].map(owner_key).isin(keys)]
     if filters.source:
         found = found[found["source_id"] == filters.source]
     if filters.rag:
         found = found[found["rag"] == filters.rag]
     if filters.not_updated:
-        cutoff = to_timestamp(today) - pd.Timedelta(days=STALE_DAYS)
-        old = found["last_update_on"].isna() | (found["last_update_on"] < cutoff)
-        found = found[old & ~found["status"].isin(["complete", "cancelled"])]
+        found = found[found["not_updated"]]
     return found
 
 
 def describe_filters(filters: Filters) -> str:
     """The filters in effect, in words (escaped), for the overview's reader."""
-    parts = [
+    parts = ["my actions only"] if filters.mine else []
+    parts += [
         f"{label} {escape(value)}"
         for label, value in (
             ("owner", filters.owner),
@@ -76,7 +79,7 @@ def describe_filters(filters: Filters) -> str:
     if filters.overdue:
         parts.append("overdue only")
     if filters.not_updated:
-        parts.append(f"not updated for {STALE_DAYS} days")
+        parts.append("not updated this quarter")
     if filters.search.strip():
         parts.append(f"id, title, owner or team contains '{escape(filters.search.strip())}'")
     return "Filters: " + ", ".join(parts) if parts else "All actions (no filters)."
@@ -102,6 +105,8 @@ def plain_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "due": row.due.date() if pd.notna(row.due) else None,
                 "rag": row.rag,
                 "overdue": bool(row.overdue),
+                "schedule_rag": getattr(row, "schedule_rag", ""),
+                "not_updated": bool(getattr(row, "not_updated", False)),
             }
         )
     return rows

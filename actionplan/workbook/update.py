@@ -180,7 +180,8 @@ class UpdatePanel:
         self.heading.value = self.workbook.describe_action(action)
         events = store.history(action_id)
         self.history.value = html.history_table(reversed(events[-HISTORY_SHOWN:]))
-        self.controls.layout.display = ""
+        # A viewer reads the action and its history; there is nothing to save.
+        self.controls.layout.display = "" if self.workbook.person.may("officer") else "none"
         self.save_button.disabled = False
         if focus:
             focus_soon(self.status)

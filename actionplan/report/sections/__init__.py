@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..context import ReportContext, Section, build, load
 from .actions import appendix, completed_and_due, exceptions
 from .complaints import complaints
+from .cqc import cqc_scores
 from .headline import at_a_glance, title
 from .rag import movement, rag_breakdown, trend
 
@@ -22,6 +23,7 @@ __all__ = [
     "build",
     "complaints",
     "completed_and_due",
+    "cqc_scores",
     "exceptions",
     "load",
     "movement",

@@ -16,16 +16,21 @@ from ..context import (
     slips,
 )
 from ..headings import RULES
-from ..html import Markup, Table, day, rag_badge, table_or_none, text
+from ..html import Markup, Table, day, rag_badge, recommendation_anchor, table_or_none, text
+from .schedule import behind_table, not_updated_table
 
 
 def exceptions(ctx: ReportContext) -> Section:
-    """6. Red and overdue actions; slipped actions with their slips and reasons."""
+    """6. Red and overdue actions; slipped actions; what the dates say; actions not updated."""
     body = (
         "<h3>Red and overdue actions</h3>"
         + table_or_none(red_table(ctx), "No action is red or overdue.")
         + "<h3>Slipped actions</h3>"
         + table_or_none(slipped_table(ctx), "No action has slipped past its baseline date.")
+        + "<h3>Reported better than the dates suggest</h3>"
+        + table_or_none(behind_table(ctx), "No action is behind where its dates expect it.")
+        + "<h3>Not updated this quarter</h3>"
+        + table_or_none(not_updated_table(ctx), "Every open action was updated this quarter.")
     )
     return ctx.section("exceptions", body)
 
@@ -163,7 +168,10 @@ def appendix(ctx: ReportContext) -> Section:
             index=False
         ):
             under = actions[actions["recommendation_id"] == recommendation.id].sort_values("id")
-            parts.append(f"<h4>{text(recommendation.id)}: {text(recommendation.text)}</h4>")
+            parts.append(
+                f'<h4 id="{recommendation_anchor(recommendation.id)}">{text(recommendation.id)}: '
+                f"{text(recommendation.text)}</h4>"
+            )
             table = _action_table(
                 ctx, f"Actions for recommendation {recommendation.id}", under, "RAG"
             )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ...complaints.figures import COUNCIL_STAGES
 from ...history import to_timestamp
-from ...vocab import COMPLAINT_STAGES, word
+from ...vocab import COMPLAINT_PROCEDURES, COMPLAINT_STAGES, word
 from ..context import (
+    AudienceRules,
     ReportContext,
     Section,
     figure,
 )
-from ..html import Table, day, percent, rag_badge, table_or_none
+from ..html import Table, day, rag_badge, table_or_none
 
 
 def complaints(ctx: ReportContext) -> Section:
@@ -22,11 +26,7 @@ def complaints(ctx: ReportContext) -> Section:
         words = word(stage, "stage")
         count = now["received"][stage]
         stage_rows.append(
-            [
-                words,
-                figure(f"received-{stage}", count, shown(count), ctx.public and 1 <= count <= 4),
-                shown(then["received"][stage]),
-            ]
+            [words, ctx.count_figure(f"received-{stage}", count), shown(then["received"][stage])]
         )
     stages = Table(
         "Complaint records received, by stage",
@@ -42,22 +42,13 @@ def complaints(ctx: ReportContext) -> Section:
     )
     decided = now["decided"]
     upheld = round((now["upheld_rate"] or 0) * decided)
-    rate_text = ctx.rate_shown(now["upheld_rate"], decided, upheld)
     outcomes = Table(
         "Decisions made this quarter",
         ["Figure", "Value"],
         [
             ["Decisions (withdrawn and pending excluded)", shown(decided)],
             ["Upheld or partly upheld", shown(upheld)],
-            [
-                "Upheld rate",
-                figure(
-                    "upheld_rate",
-                    now["upheld_rate"],
-                    rate_text,
-                    rate_text != percent(now["upheld_rate"]),
-                ),
-            ],
+            ["Upheld rate", ctx.rate_figure("upheld_rate", now["upheld_rate"], decided, upheld)],
         ],
         numeric=[1],
     )
@@ -70,16 +61,20 @@ def complaints(ctx: ReportContext) -> Section:
     remedies = Table(
         "Remedies agreed with complainants or the Ombudsman, due this quarter",
         ["Figure", "Count"],
-        [
-            [label, figure(key, now[key], shown(now[key]), ctx.public and 1 <= now[key] <= 4)]
-            for label, key in remedy_rows
-        ],
+        [[label, ctx.count_figure(key, now[key])] for label, key in remedy_rows],
         numeric=[1],
     )
     body = [
         "<h3>Complaints received</h3>",
         stages.to_html(),
         table_or_none(themes, "No complaints were received this quarter."),
+        "<h3>Timeliness</h3>",
+        timeliness_table(
+            ctx,
+            now,
+            f"Acknowledgements and responses due in {ctx.quarter.label}, as at "
+            f"{day(ctx.quarter.end)}",
+        ).to_html(),  # fmt: skip
         "<h3>Decisions and remedies</h3>",
         outcomes.to_html(),
         remedies.to_html(),
@@ -92,6 +87,59 @@ def complaints(ctx: ReportContext) -> Section:
     if not ctx.public:
         body += ["<h3>What we learned this quarter</h3>", _learning(ctx)]
     return ctx.section("complaints", "".join(body))
+
+
+#: The rows of a timeliness table: all complaints, then each procedure and stage.
+TIMELINESS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("All stage 1 and stage 2 complaints", ()),
+    *(
+        (f"{word(procedure)}, {word(stage, 'stage').lower()}", (procedure, stage))
+        for procedure in COMPLAINT_PROCEDURES
+        for stage in COUNCIL_STAGES
+    ),
+)
+
+
+def timeliness_table(rules: AudienceRules, figures: dict[str, Any], caption: str) -> Table:
+    """SPEC section 10's timeliness, overall and by procedure and stage, as one table.
+
+    Each figure is tagged with its place in the JSON (`responses_due`,
+    `timeliness_by_procedure.corporate.stage1.responded_late`), so the page
+    can be checked against `summary --json` or `complaints --json`.
+    """
+    rows = []
+    for label, path in TIMELINESS_ROWS:
+        found = figures
+        for key in ("timeliness_by_procedure", *path) if path else ():
+            found = found[key]
+        prefix = ".".join(("timeliness_by_procedure", *path)) + "." if path else ""
+        rows.append(
+            [
+                label,
+                *(
+                    rules.count_figure(prefix + key, found[key])
+                    for key in (
+                        "responses_due",
+                        "responded_on_time",
+                        "responded_late",
+                        "response_outstanding",
+                    )
+                ),
+                rules.rate_figure(
+                    prefix + "acknowledged_on_time_rate",
+                    found["acknowledged_on_time_rate"],
+                    found["acknowledgements_due"],
+                    found["acknowledged_on_time"],
+                ),
+            ]
+        )
+    return Table(
+        caption,
+        ["Procedure and stage", "Responses due", "On time", "Late", "Outstanding",
+         "Acknowledged on time"],
+        rows,
+        numeric=range(1, 6),
+    )  # fmt: skip
 
 
 def _complaint_actions(ctx: ReportContext) -> Table:
