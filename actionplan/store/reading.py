@@ -208,8 +208,8 @@ class Reads(Database):
 
         Complaints with one of `figures.COMPLAINT_WINDOW_DATES` from `start` to
         `end`, or received so shortly before `start` that their acknowledgement
-        may fall due in it (`deadlines`), without their free text (`learning`)
-        or action ids; the `received_on` of compliments received then. At
+        may fall due in it (`deadlines`), without the columns no figure of a
+        quarter reads (`_UNCOUNTED`: free text, references) or action ids; the `received_on` of compliments received then. At
         300,000 complaints, reading them all was most of a summary's time.
         """
         complaints = schema.complaints
@@ -217,7 +217,7 @@ class Reads(Database):
         dated.append(
             complaints.c.received_on.between(start - _acknowledgement_reach(deadlines), end)
         )
-        counted = [column for column in complaints.columns if column.name != "learning"]
+        counted = [column for column in complaints.columns if column.name not in _UNCOUNTED]
         received = schema.compliments.c.received_on
         with self.read() as conn:
             found = frames.raw_frame(conn, select(*counted).where(or_(*dated)), (Date,))
@@ -327,6 +327,10 @@ def main_runs(counts: dict[Quarter, int]) -> list[Quarter]:
 
 def _quarters_apart(earlier: Quarter, later: Quarter) -> int:
     return (later.year - earlier.year) * 4 + later.number - earlier.number
+
+
+#: Complaint columns a quarter's figures never read (text and references: most of a row's bytes).
+_UNCOUNTED = frozenset({"id", "learning", "escalated_from", "extension_reason", "lgsco_reference"})
 
 
 def _acknowledgement_reach(deadlines: DeadlineSettings) -> timedelta:
