@@ -19,6 +19,7 @@ from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year, quarte
 from ..records import as_plain
 from ..summary import PlanData, summary_of
 from . import Store, cache
+from .reading import counted_between
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -166,9 +167,18 @@ def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, A
     copy = cache.event_copy(store)
     states = {day: copy.state_at(day) for day in sorted(days)}
     deadlines = store.deadline_settings()
+    if len(quarters) > 1:  # one read for them all, narrowed per quarter in memory
+        read = store.complaints_between(
+            min(q.start for q in quarters), max(q.end for q in quarters), deadlines
+        )
     found = []
     for quarter in quarters:
-        complaints, compliments = store.complaints_between(quarter.start, quarter.end, deadlines)
+        if len(quarters) > 1:
+            complaints, compliments = counted_between(*read, quarter.start, quarter.end, deadlines)
+        else:
+            complaints, compliments = store.complaints_between(
+                quarter.start, quarter.end, deadlines
+            )
         found.append(
             summary_of(
                 quarter,
