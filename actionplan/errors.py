@@ -117,3 +117,10 @@ class SchemaVersionError(ActionPlanError):
 
 class ReportError(ActionPlanError):
     """A report could not be produced; the previous report is left as it was."""
+
+
+class EvidenceIntegrityError(ActionPlanError):
+    """A stored evidence file no longer matches the SHA-256 recorded when it was added.
+
+    The file is not served: what the plan holds is not what was added.
+    """

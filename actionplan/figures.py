@@ -24,22 +24,29 @@ RATE_DECIMALS = 4
 def rag(state: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.Series:
     """Each action's RAG at `as_of`, by the first rule that applies.
 
-    complete -> complete; due before the as-of day -> red (overdue, whatever
-    the status says); off_track -> red; at_risk -> amber; on_track -> green;
-    not_started -> not_started. A cancelled action is `cancelled` (it is not
-    counted in any figure).
+    complete and verified -> verified (SPEC section 8, read from the state's
+    `verified` column, see `assurance.with_verified`; a state without it has
+    nothing verified); complete -> complete (awaiting verification); due
+    before the as-of day -> red (overdue, whatever the status says); off_track
+    -> red; at_risk -> amber; on_track -> green; not_started -> not_started. A
+    cancelled action is `cancelled` (it is not counted in any figure).
     """
     day = to_timestamp(as_of)
     status = state["status"]
+    if "verified" in state.columns:
+        verified = (status == "complete") & state["verified"].fillna(False).astype(bool)
+    else:
+        verified = pd.Series(False, index=state.index)
     conditions = [
         status == "cancelled",
+        verified,
         status == "complete",
         state["due"] < day,
         status == "off_track",
         status == "at_risk",
         status == "on_track",
     ]
-    values = ["cancelled", "complete", "red", "red", "amber", "green"]
+    values = ["cancelled", "verified", "complete", "red", "red", "amber", "green"]
     return pd.Series(
         np.select(conditions, values, default="not_started"), index=state.index, dtype=object
     )
@@ -67,7 +74,7 @@ def with_rag(state: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
 
 
 def count_by_rag(rags: pd.Series) -> dict[str, int]:
-    """Counts of every RAG value, all five keys present, worst first."""
+    """Counts of every RAG value, all six keys present, in `vocab.RAG_VALUES` order."""
     counts = rags.value_counts()
     return {value: int(counts.get(value, 0)) for value in RAG_VALUES}
 

@@ -124,6 +124,34 @@ def _id_list(value: object) -> list[str]:
     return [_identifier(part) for part in str(value).split(";") if part.strip()]
 
 
+def _whole_number(value: object) -> int:
+    text = str(value).strip().removesuffix(".0")
+    if isinstance(value, bool) or not text.isdigit():
+        raise ValueError(f"{str(value).strip()!r} is not a whole number")
+    return int(text)
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _sha256(value: object) -> str:
+    text = _text(value).lower()
+    if not _SHA256.match(text):
+        raise ValueError(f"{text[:20]!r} is not a SHA-256 (64 hexadecimal characters)")
+    return text
+
+
+def _timestamp(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(_text(value).replace("Z", ""))
+    except ValueError:
+        raise ValueError(
+            f"{_text(value)!r} is not a date and time like 2025-09-30 14:05:00"
+        ) from None
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of a record: its name, how to read it, whether it is required."""
@@ -223,6 +251,21 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("team", _free_text),
         Field("summary", _free_text),
     ),
+    # SPEC section 8: an evidence item, without its file (the file stays in its plan).
+    "evidence": (
+        Field("id", _whole_number, True),
+        Field("action_id", _identifier, True),
+        Field("description", _free_text, True),
+        Field("link", _free_text),
+        Field("filename", _free_text),
+        Field("size", _whole_number),
+        Field("sha256", _sha256),
+        Field("added_by", _free_text, True),
+        _date_field("added_on", True),
+        Field("withdrawn_by", _free_text),
+        Field("withdrawn_at", _timestamp),
+        Field("withdrawn_reason", _free_text),
+    ),
     # SPEC section 7: a person of the team, the name they sign in with and their role.
     "person": (
         Field("login", _login, True),
@@ -244,6 +287,7 @@ KIND_NAMES: dict[str, str] = {
     "compliments": "compliment",
     "people": "person",
     "cqc_scores": "cqc_score",
+    "evidence": "evidence",
 }
 
 

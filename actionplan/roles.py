@@ -11,9 +11,10 @@ notebook get the same refusal, as one line saying who may not do what.
 |---------|------------------------------------------------------------------------|
 | viewer  | read everything; write nothing                                         |
 | officer | update the actions they own: progress, status up to complete, note,    |
-|         | evidence (a new due date is asked of a lead: SPEC section 8)           |
+|         | evidence; a new due date is a request a lead approves (SPEC section 8) |
 | lead    | all an officer may, on every action, and any field; add sources,       |
-|         | recommendations, actions, complaints, compliments; correct their dates |
+|         | recommendations, actions, complaints, compliments; correct their dates;|
+|         | verify or reject completions; approve or refuse due-date requests      |
 | manager | all a lead may; register people and change roles; write commentary     |
 """
 
@@ -167,6 +168,23 @@ class Acting:
                 "person signed in",
             )
         return self.person.name
+
+    def may_only_ask_for_due(self) -> bool:
+        """True for an active officer: their new due date is a request (SPEC section 8)."""
+        return self.checked and self.role == "officer"
+
+    def check_evidence(self, action_id: str, owner: object, what: str) -> None:
+        """Adding or withdrawing evidence: officers on the actions they own; leads on any."""
+        if not self.checked or self._rank() >= rank("lead"):
+            return
+        self.require("officer", f"{what} action {action_id}")
+        assert self.person is not None
+        if not self.person.answers_for(owner):
+            theirs = "; ".join(self.person.owns) or "none"
+            raise self.refuse(
+                f"{what} action {action_id}, owned by {owner}",
+                f"officers keep evidence for the actions they own (theirs: {theirs}); ask a lead",
+            )
 
     def check_add(self, kind: str) -> None:
         """Adding a source, recommendation, action, complaint or compliment: leads and managers."""

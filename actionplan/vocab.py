@@ -87,6 +87,7 @@ REPORT_SECTIONS: tuple[str, ...] = (
     "trend",
     "exceptions",
     "completed_and_due",
+    "assurance",
     "complaints",
     "cqc_scores",
     "appendix",
@@ -96,14 +97,16 @@ REPORT_SECTIONS: tuple[str, ...] = (
 #: section of the report after its title.
 COMMENTARY_SECTIONS: tuple[str, ...] = ("overview", *REPORT_SECTIONS[1:])
 
-#: RAG values in the order SPEC section 5 lists them: the keys of `by_rag` and
+#: RAG values in the order SPEC section 5 lists them, then SPEC section 8's
+#: `verified` (complete and checked by someone else): the keys of `by_rag` and
 #: the columns of every RAG table follow it.
-RAG_VALUES: tuple[str, ...] = ("red", "amber", "green", "not_started", "complete")
+RAG_VALUES: tuple[str, ...] = ("red", "amber", "green", "not_started", "complete", "verified")
 
 #: RAG values from best to worst: an action "got worse" when it moved right,
 #: and lists put the worst first. Not started ranks below green (nothing has
-#: happened yet) and above amber (nothing has gone wrong yet).
-RAG_SEVERITY: tuple[str, ...] = ("complete", "green", "not_started", "amber", "red")
+#: happened yet) and above amber (nothing has gone wrong yet). Verified (complete and checked)
+#: is the best an action can be.
+RAG_SEVERITY: tuple[str, ...] = ("verified", "complete", "green", "not_started", "amber", "red")
 
 #: What each stored value reads as, in every table, form, message and chart.
 WORDS: dict[str, str] = {
@@ -127,6 +130,7 @@ WORDS: dict[str, str] = {
     "red": "Red",
     "amber": "Amber",
     "green": "Green",
+    "verified": "Verified",
     # priorities
     "high": "High",
     "medium": "Medium",
@@ -173,6 +177,7 @@ _FIELD_WORDS: dict[tuple[str, str], str] = {
     ("section", "trend"): "Trend",
     ("section", "exceptions"): "Exceptions",
     ("section", "completed_and_due"): "Completed this quarter and due next quarter",
+    ("section", "assurance"): "Assurance: evidence, verification and due dates",
     ("section", "complaints"): "Complaints and learning",
     ("section", "cqc_scores"): "CQC assessment scores",
     ("section", "appendix"): "Appendix: every action, and how the figures are worked out",
@@ -212,7 +217,7 @@ class RagColour:
     alone: every RAG value has its own (at most one is plain), drawn the same
     way in the charts and, by `report.html.pattern_css`, in the report's
     swatches. A new RAG value needs only its entry here, with a pattern not
-    yet used (`xx`, `++`, `||`, `oo` and `**` are free).
+    yet used (`++`, `||`, `oo` and `**` are free).
     """
 
     fill: str
@@ -227,6 +232,8 @@ RAG_PALETTE: dict[str, RagColour] = {
     "green": RagColour("#009E73", "#000000", "--"),
     "not_started": RagColour("#BBBBBB", "#000000", "\\\\"),
     "complete": RagColour("#0072B2", "#FFFFFF", ""),
+    # BRAG "blue": a darker navy than complete's blue, and a pattern of its own.
+    "verified": RagColour("#002D62", "#FFFFFF", "xx"),
     "cancelled": RagColour("#FFFFFF", "#000000", ""),
 }
 

@@ -114,6 +114,7 @@ def test_figures_equal_summary_json(papers: dict) -> None:
         "Green": str(actions["by_rag"]["green"]),
         "Not started": str(actions["by_rag"]["not_started"]),
         "Complete": str(actions["by_rag"]["complete"]),
+        "Verified": str(actions["by_rag"]["verified"]),
     }
     complaints = papers["summary"]["complaints"]
     received = {row.cells[0].text: row.cells[1].text for row in document.tables[-2].rows[1:]}

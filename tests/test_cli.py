@@ -216,9 +216,19 @@ def test_summary_json_has_the_exact_shape_of_spec_sections_5_and_9(one_action: S
         "not_updated_in_quarter",
         "behind_schedule",
         "by_schedule_rag",
+        "verified",
+        "awaiting_verification",
+        "verified_in_quarter",
+        "rejected_in_quarter",
+        "due_requests_in_quarter",
+        "due_requests_approved",
+        "due_requests_refused",
+        "due_requests_pending",
     ]
     assert list(result["actions"]["by_schedule_rag"]) == ["red", "amber", "green"]
-    assert list(result["actions"]["by_rag"]) == ["red", "amber", "green", "not_started", "complete"]
+    assert list(result["actions"]["by_rag"]) == [
+        "red", "amber", "green", "not_started", "complete", "verified",
+    ]  # fmt: skip
     assert list(result["complaints"]) == [
         "received",
         "by_theme",

@@ -125,6 +125,7 @@ def test_workbook_layout(tricky: Store, tmp_path: Path) -> None:
         "History",
         "Complaints",
         "Compliments",
+        "Evidence",
         "CQC scores",
     ]
     actions = workbook["Actions"]

@@ -17,7 +17,14 @@ def test_due_on_the_as_of_day_is_not_overdue(plan: Store) -> None:
     add_action(plan, "A2", "2024-12-30", "2024-04-01", status="on_track")
     q3 = summarise(plan, "2024-25-Q3")["actions"]
     assert q3["overdue"] == 1
-    assert q3["by_rag"] == {"red": 1, "amber": 0, "green": 1, "not_started": 0, "complete": 0}
+    assert q3["by_rag"] == {
+        "red": 1,
+        "amber": 0,
+        "green": 1,
+        "not_started": 0,
+        "complete": 0,
+        "verified": 0,
+    }
 
 
 def test_overdue_is_red_whatever_the_status_says(plan: Store) -> None:
@@ -26,7 +33,14 @@ def test_overdue_is_red_whatever_the_status_says(plan: Store) -> None:
     add_action(plan, "A3", "2025-03-31", "2024-04-01", status="at_risk")
     add_action(plan, "A4", "2024-10-15", "2024-04-01", status="complete")
     q3 = summarise(plan, "2024-25-Q3")["actions"]
-    assert q3["by_rag"] == {"red": 2, "amber": 1, "green": 0, "not_started": 0, "complete": 1}
+    assert q3["by_rag"] == {
+        "red": 2,
+        "amber": 1,
+        "green": 0,
+        "not_started": 0,
+        "complete": 1,
+        "verified": 0,
+    }
     assert (q3["open"], q3["overdue"]) == (3, 1)
 
 

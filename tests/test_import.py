@@ -602,7 +602,7 @@ def test_history_sheet_rebuilds_creation_and_updates(plan: Store, tmp_path: Path
         ),
         pytest.param(
             [["A5", 2, "changed", "Officer", None, "2024-06-01", None, 30, None, None, None]],
-            "sheet History, row 3, column kind: 'changed' is not create or update",
+            "sheet History, row 3, column kind: 'changed' is not one of create, update, verify, reject, request, approve, refuse",
             id="unknown-event-kind",
         ),
     ],

@@ -30,7 +30,7 @@ from actionplan.report.parallel import render_all
 from actionplan.report.paths import ReportPaths, report_lock
 from actionplan.report.render import render_report
 from actionplan.store import Store
-from actionplan.vocab import RAG_PALETTE, RAG_VALUES
+from actionplan.vocab import RAG_PALETTE, RAG_VALUES, REPORT_SECTIONS
 
 from .report_plan import build_report_plan
 
@@ -218,7 +218,7 @@ def test_plain_papermill_command_runs_the_notebook(rendered: dict, tmp_path: Pat
         if "text/html" in output.get("data", {})
     ]
     assert any(quarter in fragment for fragment in html)
-    assert len(html) == 10
+    assert len(html) == len(REPORT_SECTIONS)  # one output per section, the title too
 
 
 def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:

@@ -134,14 +134,21 @@ def test_the_quarters_the_tracker_covers_show_what_it_says(imported: Store) -> N
     assert (on_time["total"], on_time["completed_in_quarter"]) == (6, 1)
     assert on_time["completed_on_time_in_quarter"] == 1 and on_time["on_time_rate"] == 1.0
     assert on_time["by_rag"] == {
-        "red": 0, "amber": 0, "green": 0, "not_started": 5, "complete": 1,
+        "red": 0, "amber": 0, "green": 0, "not_started": 5, "complete": 1, "verified": 0,
     }  # fmt: skip
     quiet = summarise(imported, "2024-25-Q3", today=TODAY)["actions"]
     assert quiet["completed_in_quarter"] == 0 and quiet["on_time_rate"] is None
     late = summarise(imported, "2024-25-Q4", today=TODAY)["actions"]
     assert (late["completed_in_quarter"], late["completed_on_time_in_quarter"]) == (1, 0)
     assert late["on_time_rate"] == 0.0
-    assert late["by_rag"] == {"red": 2, "amber": 1, "green": 1, "not_started": 0, "complete": 2}
+    assert late["by_rag"] == {
+        "red": 2,
+        "amber": 1,
+        "green": 1,
+        "not_started": 0,
+        "complete": 2,
+        "verified": 0,
+    }
     assert late["overdue"] == 1 and late["mean_progress"] == 55.8
     first = summarise(imported, "2024-25-Q1", today=TODAY)["actions"]
     assert first["new"] == 6 and first["completed_in_quarter"] == 0

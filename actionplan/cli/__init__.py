@@ -7,12 +7,14 @@ and `show` for one action), `figures` (summaries), `complaints` (a year's compla
 limits, the annual complaints report), `transfer` (import, export,
 backup, migrate), `health` (check and correct dates), `reports` (the quarterly
 report and the board paper), `commentary` (the quarter's commentary),
-`people` (the team and its roles), `hub` (the team service), `requests` (asking
-owners for updates) and `workbook` (serving the officers' workbook).
+`people` (the team and its roles), `assurance` (evidence, verification and
+due-date requests), `hub` (the team service), `requests` (asking owners for
+updates) and `workbook` (serving the officers' workbook).
 """
 
 from __future__ import annotations
 
+from . import assurance as assurance
 from . import commentary as commentary
 from . import complaints as complaints
 from . import figures as figures

@@ -18,6 +18,14 @@ SUMMARY_ROWS: tuple[tuple[str, str, bool], ...] = (
     ("actions", "on_time_rate", True),
     ("actions", "mean_progress", False),
     ("actions", "due_next_quarter", False),
+    # SPEC section 8: verification and due-date requests
+    ("actions", "awaiting_verification", False),
+    ("actions", "verified_in_quarter", False),
+    ("actions", "rejected_in_quarter", False),
+    ("actions", "due_requests_in_quarter", False),
+    ("actions", "due_requests_approved", False),
+    ("actions", "due_requests_refused", False),
+    ("actions", "due_requests_pending", False),
     ("actions", "new", False),
     ("complaints", "decided", False),
     ("complaints", "upheld_rate", True),
@@ -34,7 +42,7 @@ SUMMARY_ROWS: tuple[tuple[str, str, bool], ...] = (
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.pass_context
 def summary(ctx: click.Context, quarter: str, as_json: bool) -> None:
-    """The figures of one quarter (SPEC section 5)."""
+    """The figures of one quarter (SPEC sections 5, 8 and 10)."""
     from ..store.queries import summarise
 
     result = summarise(open_plan(ctx), quarter)

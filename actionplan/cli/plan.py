@@ -144,6 +144,13 @@ def update_action(
         {"action_id": action_id, "by": by or default_user(), **fields},
         expected_version=expect_version,
     )
+    if event["kind"] == "request":
+        asked = event["changes"]["requested_due"]["new"]
+        click.echo(
+            f"Asked for {action_id} to be due {asked} (request {event['request_id']}); "
+            "a lead or manager approves or refuses it (actionplan due-requests)"
+        )
+        return
     changed = ", ".join(
         f"{field} {change['old']} -> {change['new']}" for field, change in event["changes"].items()
     )

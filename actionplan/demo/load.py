@@ -24,6 +24,7 @@ from ..spreadsheets.files import Sheet, read_csv
 from ..spreadsheets.importer import DEPENDENCY_ORDER, PLURAL, Part, import_parts
 from ..store import Store, schema
 from ..store.bulk import paused_garbage_collection
+from .assurance import tell_assurance_story
 from .days import LAST_DAY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,9 @@ def demo_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
     """
     folder = Path(folder or DEMO_FOLDER)
     files = [
-        (kind, folder / f"{PLURAL[kind]}.csv") for kind in DEPENDENCY_ORDER if kind != "person"
+        (kind, folder / f"{PLURAL[kind]}.csv")
+        for kind in DEPENDENCY_ORDER
+        if kind not in ("person", "evidence")  # the team and its evidence: --demo-people
     ]
     missing = [path.name for _, path in files if not path.exists()]
     if missing:
@@ -104,7 +107,9 @@ def load_demo(
             one. The files' own dates are the demo as of `days.LAST_DAY`.
         people: also register the demo's people (`DEMO_PEOPLE`), so roles can
             be tried; from then on every write is checked, and the CLI acts as
-            one of them only with `ACTIONPLAN_USER` set to their login.
+            one of them only with `ACTIONPLAN_USER` set to their login. Their
+            evidence, verifications and due-date requests come too
+            (`assurance.tell_assurance_story`, SPEC section 8).
 
     Returns:
         How many records of each kind were loaded.
@@ -124,7 +129,10 @@ def load_demo(
     store.initialise(council=council, first_month=first_month)
     try:
         with paused_garbage_collection(), store.write() as conn:
-            return import_parts(store, conn, parts, by=DEMO_CREATOR, today=today)
+            counts = import_parts(store, conn, parts, by=DEMO_CREATOR, today=today)
+        if people:
+            tell_assurance_story(store, quarters, today)
+        return counts
     except BaseException:
         with store.write() as conn:
             schema.metadata.drop_all(conn)

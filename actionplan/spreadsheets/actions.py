@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..assurance import APPROVE, REFUSE, REJECT, REQUEST, VERIFY, plan_event
 from ..dates import as_date
 from ..errors import ValidationError
 from ..records import as_plain
-from ..rules import STATE_FIELDS, creation_events, creation_values, event_record, plan_update
+from ..rules import STATE_FIELDS, creation_events, creation_values, event_record
 from ..store import schema
+from ..store.evidence import require_evidence
 from ..store.writing import CURRENT_COLUMNS
 from ..timeline import Timeline
 from .loader import LoaderBase, Rows
@@ -167,10 +169,17 @@ class Loader(LoaderBase):
                     row.number,
                 )
                 continue
-            self.acting.check_update(action_id, before["owner"], values, row.number)
+            kind = row.extras.get("kind") or "update"
+            if kind in (VERIFY, REJECT, APPROVE, REFUSE):
+                self.acting.require("lead", f"{kind} action {action_id} (row {row.number})")
+            else:  # an officer's request names a due date it does not set
+                checked = {**values, "due": None} if kind == REQUEST else values
+                self.acting.check_update(action_id, before["owner"], checked, row.number)
             values["by"] = self.acting.recorded_by(values["by"], row.number)
             try:
-                assignments, changes = plan_update(before, values, today, row.number)
+                assignments, changes = plan_event(kind, before, values, today, row.number)
+                if self.acting.checked and assignments.get("status") == "complete":
+                    require_evidence(self.conn, action_id, row.number)  # SPEC section 8
             except ValidationError as error:
                 self._adopt(error, row.number, report)
                 continue
@@ -192,7 +201,7 @@ class Loader(LoaderBase):
                 event_record(
                     action_id,
                     timeline.count + 1,
-                    "update",
+                    kind,
                     by,
                     recorded_at,
                     as_of,

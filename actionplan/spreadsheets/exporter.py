@@ -13,6 +13,7 @@ temporary name and renamed, so a failed export never leaves half a file.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from .. import figures
+from ..assurance import REQUEST
 from ..atomic import atomic_path, writable_file
 from ..errors import ActionPlanError
 from ..records import field_names
@@ -109,7 +111,31 @@ def action_rows(store: Store, today: date | None = None) -> list[list[Any]]:
 
 def _history_rows(store: Store) -> list[list[Any]]:
     events = store.table("updates").sort_values(["action_id", "version"], kind="stable")
+    requests = events["kind"] == REQUEST
+    if requests.any():  # a due-date request shows the date asked for in its due cell
+        asked = events.loc[requests, "changes"].map(
+            lambda text: json.loads(text)["requested_due"][1]
+        )
+        events["due"] = events["due"].astype(object)
+        events.loc[requests, "due"] = pd.to_datetime(asked).astype(object)
     return _records(events, HISTORY_COLUMNS)
+
+
+#: Columns of the Evidence sheet: each item and its file's name and SHA-256 (the
+#: files themselves stay in the plan; docs/assurance.md).
+EVIDENCE_COLUMNS: tuple[str, ...] = field_names("evidence")
+
+
+def _evidence_rows(store: Store) -> list[list[Any]]:
+    from ..store.evidence import list_evidence
+
+    rows = []
+    for item in list_evidence(store):
+        item["added_on"] = date.fromisoformat(item["added_on"])
+        if item["withdrawn_at"]:
+            item["withdrawn_at"] = datetime.fromisoformat(item["withdrawn_at"])
+        rows.append([item[name] for name in EVIDENCE_COLUMNS])
+    return rows
 
 
 def _complaint_rows(store: Store) -> list[list[Any]]:
@@ -254,6 +280,11 @@ def export_xlsx(
             "Compliments",
             field_names("compliment"),
             _cells(_records(store.table("compliments"), field_names("compliment"))),
+        ),
+        (
+            "Evidence",
+            EVIDENCE_COLUMNS,
+            _cells(_evidence_rows(store), (EVIDENCE_COLUMNS.index("withdrawn_at"),)),
         ),
         (
             "CQC scores",

@@ -45,6 +45,7 @@ DEPENDENCY_ORDER: tuple[str, ...] = (
     "recommendation",
     "action",
     "update",
+    "evidence",
     "complaint",
     "compliment",
     "cqc_score",
@@ -259,6 +260,8 @@ def import_parts(
             loader.check_people(rows[kind])
         elif kind == "cqc_score" and kind in rows:
             loader.check_cqc_score(rows[kind])
+        elif kind == "evidence" and kind in rows:
+            loader.check_evidence(rows[kind])
         elif kind in rows:
             loader.check_plain(kind, rows[kind])
     loader.check_references(unread)

@@ -260,6 +260,25 @@ class LoaderBase:
                 found.append((*key, values["score"]))
                 self._count("cqc_score")
 
+    def check_evidence(self, rows: Rows) -> None:
+        """Evidence items (SPEC section 8): new ids, on actions that exist; kept without files."""
+        found = self.records.setdefault("evidence", [])
+        self.counts.setdefault("evidence", 0)
+        owners = dict(self.conn.execute(select(schema.actions.c.id, schema.actions.c.owner)).all())
+        names = field_names("evidence")
+        for row, report in rows:
+            values = row.values
+            action_id = values["action_id"]
+            timeline = self.timelines.get(action_id)
+            owner = owners.get(action_id) or (timeline.full.get("owner") if timeline else None)
+            if owner is None:
+                report("action_id", f"there is no action {action_id!r}", row.number)
+                continue
+            self.acting.check_evidence(action_id, owner, f"add evidence (row {row.number}) to")
+            if self._new_id("evidence", values["id"], row.number, report):
+                found.append(tuple(values[name] for name in names))
+                self._count("evidence")
+
     def write(self) -> None:
         """Insert everything checked, in the order foreign keys need."""
         sqlite = self.conn.dialect.name == "sqlite"
@@ -314,3 +333,14 @@ class LoaderBase:
         bulk.insert_rows(
             conn, schema.cqc_scores, field_names("cqc_score"), self.records.get("cqc_scores", [])
         )
+        evidence = self.records.get("evidence", [])
+        if evidence:
+            columns = (*field_names("evidence"), "recorded_at")
+            bulk.insert_rows(
+                conn, schema.evidence, columns, [(*item, self.now) for item in evidence]
+            )
+            if conn.dialect.name == "postgresql":  # the next item added gets the next id
+                conn.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
+                    "(SELECT max(id) FROM evidence))"
+                )

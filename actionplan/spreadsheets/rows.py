@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..assurance import EVENT_KINDS
 from ..dates import parse_date
 from ..errors import FieldError
 from ..records import RECORDS, field_names, is_blank, required_fields
@@ -261,8 +262,8 @@ def _read_extras(
     if kind == "update":
         kind_cell = extras.get("kind")
         event_kind = "" if is_blank(kind_cell) else str(kind_cell).strip().lower()
-        if event_kind not in ("", "create", "update"):
-            report("kind", f"{event_kind!r} is not create or update", number)
+        if event_kind not in ("", *EVENT_KINDS):
+            report("kind", f"{event_kind!r} is not one of {', '.join(EVENT_KINDS)}", number)
             ok = False
         extras["kind"] = event_kind or "update"
         recorded = extras.get("recorded_at")

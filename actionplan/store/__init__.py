@@ -3,7 +3,7 @@
 `Store` is one plan (a SQLite file or a PostgreSQL database). The package
 holds its engine and transactions (`engine`), its tables (`schema`, and the
 frozen first release in `schema_v1`), the reads (`reading`), the writes
-(`writing`), fast frames and bulk inserts for large plans (`frames`,
+(`writing`; verification and due-date requests in `assuring`), fast frames and bulk inserts for large plans (`frames`,
 `bulk`), what the CLI, report and workbook ask of a plan (`queries`), schema
 upgrades (`migrations`) and copies (`backup`). Only this package talks to
 the database.
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .assuring import Assures
 from .engine import DEFAULT_COUNCIL, DEFAULT_DB, database_url, utc_now
-from .writing import Writes
 
 
-class Store(Writes):
+class Store(Assures):
     """One action-plan database.
 
     Args:

@@ -33,11 +33,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..assurance import EVENT_KINDS, VERIFY
 from ..history import DATE_DTYPE, to_timestamp
 from ..rules import COMPLETE_PROGRESS
 
 #: Bumped whenever the arrays change meaning; a copy of another layout is rebuilt.
-LAYOUT = 2
+LAYOUT = 3
+#: Event kinds as the copy codes them (another kind is -1).
+KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+#: The kinds of SPEC section 8 whose every event the figures count.
+ASSURANCE_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k not in ("create", "update"))
 #: An unset date field, and an unset progress.
 NO_DAY = int(np.iinfo(np.int32).min)
 NO_PROGRESS = int(np.iinfo(np.int64).min)
@@ -48,6 +53,7 @@ COLUMNS: tuple[str, ...] = (
     "recorded_at",
     "seq",
     "create",
+    "kind",
     "status",
     "progress",
     "start_on",
@@ -64,6 +70,7 @@ STATE_COLUMNS: tuple[str, ...] = (
     "completed_on",
     "baseline_due",
     "created_on",
+    "verified",
 )
 #: What `encode` reads from the `updates` table, in this order.
 SOURCE_COLUMNS: tuple[str, ...] = (
@@ -132,6 +139,12 @@ class EventCopy:
             state[name] = np.where(last >= 0, values[np.maximum(last, 0)], unset)
         first = creation[present]
         complete = _status_is(self.statuses, state["status"], "complete")
+        # Verified (SPEC section 8): complete, and of the events that set a status
+        # or verify, the last verifies (`assurance.verified_ids`).
+        kinds = columns["kind"]
+        verifying = kinds[rows] == KIND_CODES[VERIFY]
+        judged = _last_set(rows, codes, verifying | (columns["status"][rows] != -1), size)[present]
+        verified = complete & (judged >= 0) & (kinds[np.maximum(judged, 0)] == KIND_CODES[VERIFY])
         progress = np.where(complete, COMPLETE_PROGRESS, state["progress"]).astype(np.int64)
         return pd.DataFrame(
             {
@@ -143,25 +156,37 @@ class EventCopy:
                 "completed_on": _dates(np.where(complete, state["completed_on"], NO_DAY)),
                 "baseline_due": _dates(columns["due"][first]),
                 "created_on": _dates(columns["as_of"][first]),
+                "verified": verified,
             },
             columns=list(STATE_COLUMNS),
         )
 
-    def updated_between(self, start: date, end: date) -> pd.DataFrame:
-        """One row per action with an event other than its creation dated `start`..`end`.
+    def counted_events(self, start: date, end: date) -> pd.DataFrame:
+        """The events a quarter's figures count, as `action_id`, `kind` and `as_of`.
 
-        What `schedule.not_updated` asks of the events (`action_id`, `kind`,
-        `as_of`), without a row per event: each such action once, as an
-        update dated `start`.
+        `schedule.not_updated` asks which actions have an event other than
+        their creation dated `start`..`end`: each such action once, as an
+        update dated `start`. `assurance.assurance_figures` counts the events
+        of SPEC section 8's kinds dated up to `end`: each of those (few) itself.
         """
         columns = self.columns
-        dated = (columns["as_of"] >= day_number(start)) & (columns["as_of"] <= day_number(end))
-        codes = np.unique(columns["action"][dated & ~columns["create"]])
+        as_of, kinds = columns["as_of"], columns["kind"]
+        dated = (as_of >= day_number(start)) & (as_of <= day_number(end))
+        updated = np.unique(columns["action"][dated & ~columns["create"]])
+        codes = [KIND_CODES[kind] for kind in ASSURANCE_KINDS]
+        judged = np.flatnonzero(np.isin(kinds, codes) & (as_of <= day_number(end)))
+        names = np.array(EVENT_KINDS, dtype=object)
+        ids = np.array(self.ids, dtype=object)
         return pd.DataFrame(
             {
-                "action_id": pd.array(np.array(self.ids, dtype=object)[codes], dtype="str"),
-                "kind": "update",
-                "as_of": pd.Series(to_timestamp(start), index=range(len(codes)), dtype=DATE_DTYPE),
+                "action_id": pd.array(
+                    np.r_[ids[updated], ids[columns["action"][judged]]], dtype="str"
+                ),
+                "kind": np.r_[np.full(len(updated), "update", dtype=object), names[kinds[judged]]],
+                "as_of": np.r_[
+                    _dates(np.full(len(updated), day_number(start), dtype=np.int32)),
+                    _dates(as_of[judged]),
+                ],
             }
         )
 
@@ -235,6 +260,7 @@ def encode(rows: Sequence[Sequence[Any]], ids: list[str], statuses: list[str]) -
         "recorded_at": _microseconds(frame["recorded_at"]),
         "seq": frame["seq"].to_numpy(),
         "create": (frame["kind"] == "create").to_numpy(),
+        "kind": frame["kind"].map(KIND_CODES).fillna(-1).to_numpy(),
         "status": frame["status"].map(known_statuses).fillna(-1).to_numpy(),
         "progress": progress.fillna(NO_PROGRESS).to_numpy(),
         "start_on": _days(frame["start_on"]),
@@ -291,6 +317,7 @@ _DTYPES: dict[str, Any] = {
     "recorded_at": np.int64,
     "seq": np.int64,
     "create": np.bool_,
+    "kind": np.int8,
     "status": np.int16,
     "progress": np.int64,
     "start_on": np.int32,

@@ -148,6 +148,24 @@ def add_update_requests(conn: Connection) -> None:
     )
 
 
+@migration(7)
+def add_evidence(conn: Connection) -> None:
+    """Add `evidence` (SPEC section 8): items that show an action worked, files kept in the plan."""
+    sqlite = conn.dialect.name == "sqlite"
+    serial = "INTEGER" if sqlite else "SERIAL"
+    timestamp = "DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"
+    binary = "BLOB" if sqlite else "BYTEA"
+    conn.exec_driver_sql(
+        "CREATE TABLE evidence ("
+        f"id {serial} NOT NULL, action_id VARCHAR(64) NOT NULL, description TEXT NOT NULL, "
+        f"link TEXT, filename TEXT, size INTEGER, sha256 VARCHAR(64), content {binary}, "
+        f"added_by TEXT NOT NULL, added_on DATE NOT NULL, recorded_at {timestamp} NOT NULL, "
+        f"withdrawn_by TEXT, withdrawn_at {timestamp}, withdrawn_reason TEXT, PRIMARY KEY (id), "
+        "FOREIGN KEY(action_id) REFERENCES actions (id))"
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_evidence_action_id ON evidence (action_id)")
+
+
 def pending(version: int) -> list[Migration]:
     """The steps a database at `version` needs, in order.
 

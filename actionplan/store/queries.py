@@ -19,6 +19,8 @@ from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year, quarte
 from ..records import as_plain
 from ..summary import PlanData, summary_of
 from . import Store, cache
+from .evidence import evidence_frame
+from .people import has_people
 from .reading import counted_between
 
 
@@ -31,6 +33,10 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
             is enough for `quarter_summary` and loads a large plan faster
             (`quarter_summaries` is faster still).
     """
+    # The report reads the evidence; a summary (only `RULE_FIELDS`) does not need it.
+    extra = {} if fields is not None else {
+        "evidence": evidence_frame(store), "has_people": has_people(store),
+    }  # fmt: skip
     return PlanData(
         events=store.events(fields=fields),
         complaints=store.complaints(),
@@ -43,6 +49,7 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
         latest=lambda: latest_quarter(store),
         deadlines=store.deadline_settings(),
         cqc_scores=store.table("cqc_scores"),
+        **extra,
     )
 
 
@@ -184,7 +191,7 @@ def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, A
                 quarter,
                 states[quarter.end],
                 states[quarter.previous().end],
-                copy.updated_between(quarter.start, quarter.end),
+                copy.counted_events(quarter.start, quarter.end),
                 complaints,
                 compliments,
                 deadlines,

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Date, func, or_, select
 
 from .. import figures, history
+from ..assurance import VERIFY, is_verified
 from ..complaints.deadlines import RULE_NAMES, DeadlineSettings
 from ..dates import as_date, in_range, in_words
 from ..errors import NotFoundError
@@ -183,7 +184,28 @@ class Reads(Database):
             frame = frames.frame(conn, select(schema.actions).order_by(schema.actions.c.id))
         if frame.empty:
             return history.empty_state()
-        return frames.typed(frame, (*DATE_FIELDS, "baseline_due", "created_on"), ("last_updated",))
+        frame = frames.typed(frame, (*DATE_FIELDS, "baseline_due", "created_on"), ("last_updated",))
+        frame["verified"] = frame["id"].isin(self.verified_now())
+        return frame
+
+    def verified_now(self) -> set[str]:
+        """The actions verified as they stand (SPEC section 8; `assurance.is_verified`).
+
+        Only actions with a verification are replayed, so a plan with none costs one query.
+        """
+        updates = schema.updates.c
+        ever = select(updates.action_id).where(updates.kind == VERIFY).scalar_subquery()
+        statement = (
+            select(updates.action_id, updates.kind, updates.status)
+            .where(updates.action_id.in_(ever))
+            .order_by(updates.action_id, updates.as_of, updates.recorded_at, updates.seq)
+        )
+        with self.read() as conn:
+            rows = conn.execute(statement).all()
+        by_action: dict[str, list[tuple[str, str | None]]] = {}
+        for row in rows:
+            by_action.setdefault(row.action_id, []).append((row.kind, row.status))
+        return {action_id for action_id, events in by_action.items() if is_verified(events)}
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a frame (sources, recommendations, complaints...)."""

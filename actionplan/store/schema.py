@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -26,8 +27,8 @@ from sqlalchemy import (
 #: 1: the first release (frozen in `schema_v1`). 2: `ix_updates_action_asof`, the
 #: `schema_migrations` log, and no `ix_actions_owner`. 3: `commentary`. 4: `people`
 #: and `people_history`. 5: complaints' procedures, deadlines and Ombudsman
-#: decisions, and `cqc_scores`. 6: `update_requests`.
-SCHEMA_VERSION = 6
+#: decisions, and `cqc_scores`. 6: `update_requests`. 7: `evidence`.
+SCHEMA_VERSION = 7
 
 metadata = MetaData()
 
@@ -245,4 +246,28 @@ update_requests = Table(
     Column("reply_by", Date, nullable=False),
     Column("subject", Text, nullable=False),
     Column("by", Text, nullable=False),
+)
+
+#: Schema 7 (SPEC section 8): evidence that an action did what it set out to.
+#: Never deleted: a wrong item is marked withdrawn, with who, when and why. A
+#: file is kept in the plan itself (`content`, at most 20 MB) with its SHA-256,
+#: checked whenever it is read back. Verifications, rejections and due-date
+#: requests are events in `updates` (`assurance` names their kinds).
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action_id", String(64), ForeignKey("actions.id"), nullable=False, index=True),
+    Column("description", Text, nullable=False),
+    Column("link", Text),
+    Column("filename", Text),
+    Column("size", Integer),
+    Column("sha256", String(64)),
+    Column("content", LargeBinary),
+    Column("added_by", Text, nullable=False),
+    Column("added_on", Date, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("withdrawn_by", Text),
+    Column("withdrawn_at", DateTime),
+    Column("withdrawn_reason", Text),
 )

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from ..assurance import REQUEST, plan_event
 from ..errors import (
     ActionPlanError,
     FieldError,
@@ -28,6 +29,7 @@ from ..records import clean_record
 from ..rules import (
     EVENT_FIELDS,
     STATE_FIELDS,
+    UPDATE_FIELDS,
     creation_events,
     creation_values,
     event_record,
@@ -36,7 +38,9 @@ from ..rules import (
 from ..timeline import Timeline
 from . import schema
 from .adding import Adds
+from .due_requests import pending_request
 from .engine import utc_now
+from .evidence import require_evidence
 from .people import acting_in
 from .reading import event_view
 
@@ -146,6 +150,38 @@ class Writes(Adds):
         today: date,
     ) -> dict[str, Any]:
         action_id = values["action_id"]
+        current = self._current(tx, action_id, row)
+        actor = acting_in(tx)
+        requested = None
+        if actor.checked and actor.may_only_ask_for_due() and values.get("due") is not None:
+            # SPEC section 8: an officer's new due date is a request for a lead.
+            requested, values = values["due"], {**values, "due": None}
+        actor.check_update(action_id, current.owner, values, row)
+        by = actor.recorded_by(values["by"], row)
+        version = current.version
+        if expected_version is not None and expected_version != version:
+            raise self._stale(tx, action_id, expected_version, version)
+        timeline = self._timeline(tx, action_id, values["as_of"], row)
+        stored = None
+        if requested is None or _changes_something(values):
+            before = timeline.state_at(values["as_of"])
+            assignments, changes = plan_update(before, values, today, row)
+            if actor.checked and assignments.get("status") == "complete":
+                require_evidence(tx, action_id, row)
+            own = values if requested is None else {**values, "reason": None}
+            stored = self._append_event(
+                tx, timeline, version, "update", by, own, assignments, changes,
+                expected_version, today,
+            )  # fmt: skip
+            version += 1
+        if requested is not None:
+            stored = self._request_due(
+                tx, timeline, version, by, values, requested, expected_version, today, row
+            )
+        assert stored is not None
+        return stored
+
+    def _current(self, tx: Connection, action_id: str, row: int | None = None) -> Any:
         current = tx.execute(
             select(schema.actions.c.version, schema.actions.c.owner).where(
                 schema.actions.c.id == action_id
@@ -155,31 +191,78 @@ class Writes(Adds):
             raise ValidationError(
                 [FieldError("action_id", f"there is no action {action_id!r}", row)]
             )
-        actor = acting_in(tx)
-        actor.check_update(action_id, current.owner, values, row)
-        by = actor.recorded_by(values["by"], row)
-        version = current.version
-        if expected_version is not None and expected_version != version:
-            raise self._stale(tx, action_id, expected_version, version)
+        return current
+
+    def _timeline(self, tx: Connection, action_id: str, as_of: date, row: int | None) -> Timeline:
+        """The action's timeline, refusing an `as_of` before it was created."""
         timeline = self.timelines(tx, {action_id})[action_id]
-        before = timeline.state_at(values["as_of"])
-        if before is None:
+        if as_of < timeline.created_on:
             raise ValidationError(
                 [
                     FieldError(
                         "as_of",
-                        f"{values['as_of'].isoformat()} is before the action was created "
+                        f"{as_of.isoformat()} is before the action was created "
                         f"({timeline.created_on.isoformat()})",
                         row,
                     )
                 ]
             )
-        assignments, changes = plan_update(before, values, today, row)
+        return timeline
+
+    def _request_due(
+        self,
+        tx: Connection,
+        timeline: Timeline,
+        version: int,
+        by: str,
+        values: dict[str, Any],
+        requested: date,
+        expected_version: int | None,
+        today: date,
+        row: int | None,
+    ) -> dict[str, Any]:
+        """Record an officer's new due date as a request (SPEC section 8): it sets nothing."""
+        action_id = timeline.action_id
+        before = timeline.state_at(values["as_of"])
+        asked = {**values, "due": requested, "note": None}
+        assignments, changes = plan_event(REQUEST, before, asked, today, row)
+        waiting = pending_request(tx, action_id)
+        if waiting is not None:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "due",
+                        f"action {action_id} already has a due-date request waiting "
+                        f"(request {waiting}); a lead approves or refuses it first",
+                        row,
+                    )
+                ]
+            )
+        return self._append_event(
+            tx, timeline, version, REQUEST, by, asked, assignments, changes,
+            expected_version, today,
+        )  # fmt: skip
+
+    def _append_event(
+        self,
+        tx: Connection,
+        timeline: Timeline,
+        version: int,
+        kind: str,
+        by: str,
+        values: dict[str, Any],
+        assignments: dict[str, Any],
+        changes: dict[str, Any],
+        expected_version: int | None,
+        today: date,
+    ) -> dict[str, Any]:
+        """Append one event after `version` and rewrite the action's current row from replay."""
+        action_id = timeline.action_id
         recorded_at = utc_now()
         event = event_record(
             action_id,
             version + 1,
-            "update",
+            kind,
             by,
             recorded_at,
             values["as_of"],
@@ -205,8 +288,11 @@ class Writes(Adds):
                 raise self._stale(tx, action_id, expected_version, latest)
             raise _LostRace()
         stored = dict(zip(EVENT_FIELDS, event, strict=True))
-        tx.execute(insert(schema.updates).values(**stored))
-        return event_view(stored)
+        seq = tx.execute(insert(schema.updates).values(**stored)).inserted_primary_key[0]
+        view = event_view(stored)
+        if kind == REQUEST:
+            view["request_id"] = seq
+        return view
 
     def _stale(
         self, tx: Connection, action_id: str, expected: int, current: int
@@ -239,3 +325,10 @@ class _LostRace(Exception):
 
 #: A new event sorts after every stored event with the same as_of and recorded_at.
 _NEXT_SEQ = 2**62
+
+
+def _changes_something(values: dict[str, Any]) -> bool:
+    """True when an update gives any field or a note (besides an asked-for due date)."""
+    return bool(values.get("note")) or any(
+        values.get(name) is not None for name in (*UPDATE_FIELDS, "completed_on")
+    )

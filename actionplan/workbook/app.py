@@ -7,7 +7,8 @@ The pieces live in their own modules: `find` (filters and the list),
 `update` (the update panel and its conflict handling), `forms` (record new
 work), `overview`, `selection` (which actions to show, pure), `datebox` (dates
 typed as text), `picker` (searchable choices), `person` (who is saving),
-`tabs` (pages built when first opened) and `html` (escaped HTML fragments).
+`tabs` (pages built when first opened), `evidence` (an action's evidence, in the
+update panel), `assurance` (the leads' "To verify" tab) and `html` (escaped HTML fragments).
 Each panel sees the workbook only through `host.Host`.
 """
 
@@ -28,7 +29,9 @@ from ..store import Store, open_store
 from ..store.queries import actions_at
 from ..vocab import word
 from . import html
+from .assurance import AssurancePanel
 from .commentary import CommentaryPanel
+from .evidence import EvidenceBox
 from .find import FindPanel
 from .forms import RecordForms
 from .overview import Overview
@@ -80,6 +83,7 @@ class Workbook:
         Page("Find and update", lambda workbook: workbook.work),
         Page("My overview", lambda workbook: workbook.overview.widget),
         Page("Record new work", lambda workbook: workbook.forms_page()),
+        Page("To verify", lambda workbook: workbook.assurance.widget),
         Page("Commentary", lambda workbook: workbook.commentary.widget),
     ]
 
@@ -96,6 +100,7 @@ class Workbook:
         self._forms: RecordForms | None = None
         self._overview: Overview | None = None
         self._commentary: CommentaryPanel | None = None
+        self._assurance: AssurancePanel | None = None
         try:
             self.store = db if isinstance(db, Store) else open_store(db or None)
         except ActionPlanError as problem:
@@ -122,6 +127,9 @@ class Workbook:
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.find = FindPanel(self)
         self.update = UpdatePanel(self)
+        self.evidence = EvidenceBox(self)
+        parts = self.update.widget.children  # evidence under the update controls
+        self.update.widget.children = (*parts[:3], self.evidence.widget, *parts[3:])
         header = widgets.VBox(
             [
                 widgets.HTML(
@@ -169,6 +177,13 @@ class Workbook:
             )
         return self._commentary
 
+    @property
+    def assurance(self) -> AssurancePanel:
+        """The "To verify" tab (completions and due-date requests for leads), built on first use."""
+        if self._assurance is None:
+            self._assurance = AssurancePanel(self)
+        return self._assurance
+
     def forms_page(self) -> widgets.Widget:
         """The "Record new work" tab: the forms, for those whose role may add records."""
         if self.person.may("lead"):
@@ -211,6 +226,9 @@ class Workbook:
         still_there = self.selected is not None and self.selected in set(self.frame["id"])
         if still_there and (reload_open_action or not self.update.has_unsaved()):
             self.update.load(self.selected, keep_message=True)
+            self.evidence.load(self.selected)
+        if self._assurance is not None:
+            self._assurance.refresh()
 
     def show_list(self) -> None:
         """Apply the filters and redraw the list and the overview (no database read)."""
@@ -225,6 +243,7 @@ class Workbook:
         self.selected = action_id
         self.find.mark_selected(action_id)
         self.update.load(action_id, focus=True)
+        self.evidence.load(action_id)
 
     def describe_action(self, action: dict[str, Any]) -> str:
         """The heading of the update panel: the action, its recommendation and its source."""

@@ -32,10 +32,14 @@ STYLE = """
 .ap-error { color: #b3261e; font-size: 13px; line-height: 1.3; margin: 0 0 4px 0; }
 .ap-message-ok { background: #e6f4ea; border-left: 4px solid #1e7b34; padding: 6px 10px; }
 .ap-message-bad { background: #fce8e6; border-left: 4px solid #b3261e; padding: 6px 10px; }
+.ap-workbook .jupyter-button.mod-info { background-color: #0b57a4; color: #ffffff; }
+.ap-workbook .jupyter-button.mod-success { background-color: #1e6b35; color: #ffffff; }
+.ap-workbook .jupyter-button.mod-warning { background-color: #8a4b00; color: #ffffff; }
 .ap-message-info { background: #e8f0fe; border-left: 4px solid #1a56db; padding: 6px 10px; }
 .ap-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .ap-table th { text-align: left; border-bottom: 2px solid #ccc; padding: 3px 6px; }
 .ap-table td { border-bottom: 1px solid #eee; padding: 3px 6px; vertical-align: top; }
+.ap-table td:first-child { white-space: nowrap; }
 .ap-muted { color: #595959; }
 .ap-overdue { color: #b3261e; font-size: 12px; font-weight: 600; }
 .ap-stale { display: block; color: #8a4b00; font-size: 12px; font-weight: 600; }
@@ -249,11 +253,36 @@ def conflict(
     )
 
 
+#: How an event of each kind of SPEC section 8 reads in the history, before its changes.
+_KIND_WORDS: dict[str, str] = {
+    "verify": "Verified the completion",
+    "reject": "Rejected the completion",
+    "approve": "Approved the due-date request",
+    "refuse": "Refused the due-date request",
+}
+
+
+def event_words(event: Mapping[str, Any]) -> str:
+    """What one event did, in words (escaped): created, the changes, or a verification."""
+    kind, changes = event["kind"], event["changes"]
+    if kind == "create":
+        return "created"
+    if kind == "request":
+        return f"Asked for a new due date: {day(changes['requested_due']['new'])}"
+    shown = {
+        field: pair for field, pair in changes.items() if field not in ("verification", "request")
+    }
+    said = describe_changes(shown)
+    if kind in _KIND_WORDS:
+        return _KIND_WORDS[kind] + (f": {said}" if said else "")
+    return said
+
+
 def history_table(events: Iterable[Mapping[str, Any]]) -> str:
     """Recent events, newest first, as a small table."""
     rows = []
     for event in events:
-        what = "created" if event["kind"] == "create" else describe_changes(event["changes"])
+        what = event_words(event)
         rows.append(
             "<tr>"
             f"<td>{text(event['version'])}</td>"

@@ -283,7 +283,7 @@ class UpdatePanel:
             return False
         # Redraw first and confirm last, so "Saved" never shows beside stale figures.
         self.workbook.refresh(reload_open_action=True)
-        summary = html.describe_changes(event["changes"]) or "note added"
+        summary = html.event_words(event) or "note added"
         self.message.value = html.message(
             "ok",
             f"<b>Saved {escape(event['action_id'])}</b> (version {event['version']}, "

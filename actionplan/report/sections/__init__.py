@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..context import ReportContext, Section, build, load
 from .actions import appendix, completed_and_due, exceptions
+from .assurance import assurance
 from .complaints import complaints
 from .cqc import cqc_scores
 from .headline import at_a_glance, title
@@ -19,6 +20,7 @@ __all__ = [
     "ReportContext",
     "Section",
     "appendix",
+    "assurance",
     "at_a_glance",
     "build",
     "complaints",
