@@ -25,7 +25,7 @@ from actionplan.records import as_plain
 from actionplan.store import Store, frames, schema, schema_v1
 from actionplan.store.migrations import MIGRATIONS, pending
 from actionplan.store.queries import summarise
-from actionplan.store.reading import counted_between
+from actionplan.store.window import counted_between
 
 from .plan_data import TODAY, fill_plan, replay_mismatches
 

@@ -21,7 +21,7 @@ from ..summary import PlanData, summary_of
 from . import Store, cache
 from .evidence import evidence_frame
 from .people import has_people
-from .reading import counted_between
+from .window import counted_between
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:

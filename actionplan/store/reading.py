@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Date, func, or_, select
 
 from .. import figures, history
 from ..assurance import VERIFY, is_verified
-from ..complaints.deadlines import RULE_NAMES, DeadlineSettings
+from ..complaints.deadlines import DeadlineSettings
 from ..dates import as_date, in_range, in_words
 from ..errors import NotFoundError
 from ..quarters import Quarter, quarter_of, quarters_between
@@ -28,6 +27,7 @@ from ..rules import DATE_FIELDS, STATE_FIELDS
 from ..timeline import Timeline
 from . import frames, schema
 from .engine import Database
+from .window import UNCOUNTED, acknowledgement_reach
 
 #: Above this many actions, read every stored event rather than list the ids.
 _FILTER_LIMIT = 500
@@ -232,7 +232,7 @@ class Reads(Database):
         Complaints with one of `figures.COMPLAINT_WINDOW_DATES` from `start` to
         `end`, or received so shortly before `start` that their acknowledgement
         may fall due in it (`deadlines`), without the columns no figure of a
-        quarter reads (`_UNCOUNTED`: free text, references) or action ids;
+        quarter reads (`UNCOUNTED`: free text, references) or action ids;
         the `received_on` of compliments received then. At 300,000 complaints,
         reading them all was most of a summary's time. `counted_between`
         narrows what this read for a longer span to one quarter.
@@ -240,9 +240,9 @@ class Reads(Database):
         complaints = schema.complaints
         dated = [complaints.c[name].between(start, end) for name in figures.COMPLAINT_WINDOW_DATES]
         dated.append(
-            complaints.c.received_on.between(start - _acknowledgement_reach(deadlines), end)
+            complaints.c.received_on.between(start - acknowledgement_reach(deadlines), end)
         )
-        counted = [column for column in complaints.columns if column.name not in _UNCOUNTED]
+        counted = [column for column in complaints.columns if column.name not in UNCOUNTED]
         received = schema.compliments.c.received_on
         with self.read() as conn:
             found = frames.raw_frame(conn, select(*counted).where(or_(*dated)), (Date,))
@@ -352,43 +352,6 @@ def main_runs(counts: dict[Quarter, int]) -> list[Quarter]:
 
 def _quarters_apart(earlier: Quarter, later: Quarter) -> int:
     return (later.year - earlier.year) * 4 + later.number - earlier.number
-
-
-#: Complaint columns a quarter's figures never read (text and references: most of a row's bytes).
-_UNCOUNTED = frozenset({"id", "learning", "escalated_from", "extension_reason", "lgsco_reference"})
-
-
-def counted_between(
-    complaints: pd.DataFrame,
-    compliments: pd.DataFrame,
-    start: date,
-    end: date,
-    deadlines: DeadlineSettings,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Of what `complaints_between` read for a span, what it reads for `start`..`end`.
-
-    The same rule in memory: one read for every quarter of a long summary
-    instead of one per quarter.
-    """
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    dated = np.zeros(len(complaints), dtype=bool)
-    for name in figures.COMPLAINT_WINDOW_DATES:
-        dated |= complaints[name].between(first, last).to_numpy()
-    dated |= (
-        complaints["received_on"].between(first - _acknowledgement_reach(deadlines), last)
-    ).to_numpy()
-    received = compliments["received_on"].between(first, last).to_numpy()
-    return complaints[dated].reset_index(drop=True), compliments[received].reset_index(drop=True)
-
-
-def _acknowledgement_reach(deadlines: DeadlineSettings) -> timedelta:
-    """More calendar days than any acknowledgement deadline lies after receipt.
-
-    n working days span at most n days, two weekend days per five, and the few
-    bank holidays that can fall together (Christmas to New Year): 2n + 14 covers them.
-    """
-    most = max(getattr(deadlines, name).acknowledge_days for name in RULE_NAMES)
-    return timedelta(days=2 * most + 14)
 
 
 def _dated(frame: pd.DataFrame, table: Any) -> pd.DataFrame:
