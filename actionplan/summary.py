@@ -60,16 +60,54 @@ class PlanData:
 
 def quarter_summary(data: PlanData, quarter: Quarter) -> dict[str, Any]:
     """The object `actionplan summary --json` prints (SPEC sections 5 and 8)."""
-    state = data.state_at(quarter.end)
-    previous_state = data.state_at(quarter.previous().end)
+    return summary_of(
+        quarter,
+        data.state_at(quarter.end),
+        data.state_at(quarter.previous().end),
+        data.events,
+        data.complaints,
+        data.compliments,
+        data.deadlines,
+    )
+
+
+def summary_of(
+    quarter: Quarter,
+    state: pd.DataFrame,
+    previous_state: pd.DataFrame,
+    updates: pd.DataFrame,
+    complaints: pd.DataFrame,
+    compliments: pd.DataFrame,
+    deadlines: DeadlineSettings,
+) -> dict[str, Any]:
+    """The figures of `quarter` from the plan as it stood at its end and the previous one's.
+
+    `quarter_summary` replays a `PlanData`; `store.queries.summarise` passes
+    states from the plan's columnar copy, the few events the figures count
+    (`columnar.EventCopy.counted_events`), and only the complaint records the
+    quarter's figures can count (`store.reading.Reads.complaints_between`):
+    the same figures either way.
+
+    Args:
+        quarter: the quarter.
+        state: the actions at its as-of day (at least the fields `figures` and
+            `schedule` read, and `verified`).
+        previous_state: the actions at the previous quarter's as-of day.
+        updates: events with `action_id`, `kind` and `as_of`: every event, or
+            at least one non-creation event in the quarter of each action that
+            has one and every event of SPEC section 8's kinds up to its end.
+        complaints: complaint records, all of them or those the quarter counts.
+        compliments: compliments, all of them or those received in the quarter.
+        deadlines: the plan's complaint time limits.
+    """
     actions = figures.action_figures(state, previous_state, quarter)
     current = figures.with_rag(figures.live(state), quarter.end)
-    actions.update(schedule.quarter_figures(current, current["rag"], data.events, quarter))
-    actions.update(assurance.assurance_figures(data.events, actions["by_rag"], quarter))
+    actions.update(schedule.quarter_figures(current, current["rag"], updates, quarter))
+    actions.update(assurance.assurance_figures(updates, actions["by_rag"], quarter))
     return {
         "quarter": quarter.label,
         "start": quarter.start.isoformat(),
         "end": quarter.end.isoformat(),
         "actions": actions,
-        "complaints": window_figures(data.complaints, data.compliments, quarter, data.deadlines),
+        "complaints": window_figures(complaints, compliments, quarter, deadlines),
     }

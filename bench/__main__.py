@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> None:
         db = bench.plan(scale)
         if db is None:
             continue
+        if scale == "S":
+            bench.startup(db)
         bench.summaries(scale, db)
         bench.saves(scale, db)
         if settings.report and scale == "S":

@@ -45,7 +45,25 @@ def import_plan(db: Path, folder: Path) -> dict[str, Any]:
 
 
 def summary(db: Path, quarter: str | None) -> dict[str, Any]:
-    """Load the plan and work out one quarter's figures (the latest with data by default)."""
+    """One quarter's figures as `actionplan summary` works them out (the columnar copy)."""
+    from actionplan.store import cache, open_store
+    from actionplan.store.queries import latest_quarter, quarter_summaries
+
+    store = open_store(db)
+    started = time.perf_counter()
+    chosen = latest_quarter(store) if quarter is None else store_quarter(store, quarter)
+    figures = quarter_summaries(store, [chosen])[0]
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "quarter": chosen.label,
+        "events": cache.event_copy(store).count,
+        "total": figures["actions"]["total"],
+    }
+
+
+def summary_replay(db: Path, quarter: str | None) -> dict[str, Any]:
+    """Load the plan and replay it (the path before the columnar copy, held equal to it)."""
     from actionplan.rules import FIGURE_FIELDS
     from actionplan.store import open_store
     from actionplan.store.queries import latest_quarter, load_plan
@@ -53,7 +71,6 @@ def summary(db: Path, quarter: str | None) -> dict[str, Any]:
 
     store = open_store(db)
     started = time.perf_counter()
-    # As `actionplan summary` loads it: only the fields the figures read.
     data = load_plan(store, fields=FIGURE_FIELDS)
     loaded = time.perf_counter()
     chosen = data.quarter(quarter) if quarter else latest_quarter(store)
@@ -69,24 +86,39 @@ def summary(db: Path, quarter: str | None) -> dict[str, Any]:
     }
 
 
+def store_quarter(store: Any, text: str) -> Any:
+    from actionplan.store.queries import resolve_quarter
+
+    return resolve_quarter(store, text)
+
+
 def summary_all(db: Path) -> dict[str, Any]:
-    """Load the plan once and work out the figures of every quarter that has data."""
+    """The figures of every quarter that has data, from the columnar copy."""
     from actionplan.store import open_store
-    from actionplan.store.queries import load_plan
-    from actionplan.summary import quarter_summary
+    from actionplan.store.queries import quarter_summaries
 
     store = open_store(db)
     started = time.perf_counter()
-    data = load_plan(store)  # every field, as the report loads it
     quarters = store.data_quarters()
-    for quarter in quarters:
-        quarter_summary(data, quarter)
+    quarter_summaries(store, quarters)
     return {
         "seconds": time.perf_counter() - started,
         "quarters": len(quarters),
         "first": quarters[0].label if quarters else None,
         "last": quarters[-1].label if quarters else None,
     }
+
+
+def copy_build(db: Path) -> dict[str, Any]:
+    """Build the plan's columnar copy from nothing (the first summary after an import)."""
+    from actionplan.store import cache, open_store
+
+    store = open_store(db)
+    for place in cache.locations(store):
+        place.unlink(missing_ok=True)
+    started = time.perf_counter()
+    copy = cache.event_copy(store)
+    return {"seconds": time.perf_counter() - started, "events": copy.count}
 
 
 def saves(db: Path, count: int, seed: int) -> dict[str, Any]:
@@ -133,7 +165,12 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("summary")
     p.add_argument("db", type=Path)
     p.add_argument("--quarter", default=None)
+    p = sub.add_parser("summary-replay")
+    p.add_argument("db", type=Path)
+    p.add_argument("--quarter", default=None)
     p = sub.add_parser("summary-all")
+    p.add_argument("db", type=Path)
+    p = sub.add_parser("copy-build")
     p.add_argument("db", type=Path)
     p = sub.add_parser("saves")
     p.add_argument("db", type=Path)
@@ -144,8 +181,12 @@ def main(argv: list[str] | None = None) -> None:
         result = import_plan(args.db, args.folder)
     elif args.what == "summary":
         result = summary(args.db, args.quarter)
+    elif args.what == "summary-replay":
+        result = summary_replay(args.db, args.quarter)
     elif args.what == "summary-all":
         result = summary_all(args.db)
+    elif args.what == "copy-build":
+        result = copy_build(args.db)
     else:
         result = saves(args.db, args.count, args.seed)
     sys.stdout.write(json.dumps(result) + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +19,13 @@ from click.testing import CliRunner
 from sqlalchemy import Date, inspect, select, update
 
 from actionplan.cli import cli
+from actionplan.complaints.deadlines import DeadlineSettings
 from actionplan.history import DATE_DTYPE
 from actionplan.records import as_plain
 from actionplan.store import Store, frames, schema, schema_v1
 from actionplan.store.migrations import MIGRATIONS, pending
 from actionplan.store.queries import summarise
+from actionplan.store.window import counted_between
 
 from .plan_data import TODAY, fill_plan, replay_mismatches
 
@@ -95,7 +98,15 @@ def first_schema_reads(monkeypatch: pytest.MonkeyPatch) -> None:
                 frame[column.name] = "statutory" if column.name == "procedure" else None
         return frame
 
+    def complaints_between(
+        self: Store, start: date, end: date, deadlines: DeadlineSettings
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return counted_between(
+            self.table("complaints"), self.table("compliments"), start, end, deadlines
+        )
+
     monkeypatch.setattr(Store, "table", table)
+    monkeypatch.setattr(Store, "complaints_between", complaints_between)
 
 
 @pytest.fixture(scope="module")

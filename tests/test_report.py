@@ -256,9 +256,9 @@ def test_killed_run_leaves_the_previous_report_and_the_next_run_succeeds(one_rep
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not list(folder.glob(".*.running-*.ipynb")) and time.monotonic() < deadline:
+    while not list(folder.glob(".*.lock")) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert list(folder.glob(".*.running-*.ipynb")), "the kernel never started"
+    assert list(folder.glob(".*.lock")), "the run never started"
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     assert run.returncode == -signal.SIGKILL

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..vocab import AUDIENCES
-from .app import QUARTER_HELP, command, open_plan
+from .app import QUARTER_HELP, Options, command, open_plan
 
 
 @command("report")
@@ -27,26 +27,34 @@ def report_command(
     ctx: click.Context, quarter: str | None, every: bool, out: str, audience: str, pdf: bool
 ) -> None:
     """Render the quarterly HTML report (atomically: a failed run leaves the old one)."""
-    from ..report.parallel import render_all
-    from ..report.render import render_report
+    from ..report.kernel import started_kernel
+    from ..report.pdf import find_chromium
 
     if every == bool(quarter):
         raise click.UsageError("give either --quarter Q or --all")
-    store = open_plan(ctx)
-    if every:
-        for outlier in store.data_span().outliers:
-            click.echo(
-                f"warning: left out, far from the rest of the plan: {outlier} "
-                "(see `actionplan check`)",
-                err=True,
-            )
-        for path in render_all(store, out_dir=out, audience=audience, pdf=pdf):
-            click.echo(str(path))
-    else:
-        html = render_report(store, quarter, out_dir=out, audience=audience, pdf=pdf)
-        click.echo(str(html))
-        if pdf:
-            click.echo(str(html.with_suffix(".pdf")))
+    if pdf:
+        find_chromium()
+    # The kernel first, so that it imports the report's modules while this
+    # process imports the store, papermill and nbconvert (docs/performance.md).
+    with started_kernel(ctx.find_object(Options).db) as km:
+        from ..report.parallel import render_all
+        from ..report.render import render_report
+
+        store = open_plan(ctx)
+        if every:
+            for outlier in store.data_span().outliers:
+                click.echo(
+                    f"warning: left out, far from the rest of the plan: {outlier} "
+                    "(see `actionplan check`)",
+                    err=True,
+                )
+            for path in render_all(store, out_dir=out, audience=audience, pdf=pdf, km=km):
+                click.echo(str(path))
+        else:
+            html = render_report(store, quarter, out_dir=out, audience=audience, pdf=pdf, km=km)
+            click.echo(str(html))
+            if pdf:
+                click.echo(str(html.with_suffix(".pdf")))
 
 
 @command("board-paper")

@@ -52,11 +52,10 @@ def render_complaints_report(
     if audience not in AUDIENCES:
         raise ReportError(f"audience {audience!r} is not {' or '.join(AUDIENCES)}")
     chosen = reportable_year(store, resolve_year(store, year, today), today)
-    db, environment = db_parameter(store, audience)
     return render_page(
         complaints_report_paths(out_dir, chosen.label, audience),
-        {"year": chosen.label, "db": db, "audience": audience},
-        environment,
+        {"year": chosen.label, "db": db_parameter(store, audience), "audience": audience},
+        store.url,
         {
             "title": f"{store.council}: annual complaints report {chosen.label}",
             "year": chosen.label,

@@ -28,7 +28,10 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
 
 from ..vocab import RAG_PALETTE, RAG_VALUES, word
 from . import bars, patterns
@@ -54,6 +57,8 @@ STAGE_STYLES: dict[str, bars.Style] = {
 WIDE, NARROW = 8.0, 3.7
 #: The page shows the narrow drawing at this width or below (report.css uses the same).
 NARROW_MEDIA = "(max-width: 40rem)"
+#: White space kept above a chart's key and left of it, in inches (as `bbox_inches="tight"`).
+MARGIN = 0.1
 #: Above this many quarters, a trend is drawn as horizontal bars, one row per quarter.
 MOST_COLUMNS = 12
 
@@ -115,7 +120,12 @@ class Drawing:
         """The drawing as an SVG chart."""
         buffer = io.StringIO()
         with matplotlib.rc_context(_STYLE):
-            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            self.figure.savefig(
+                buffer,
+                format="svg",
+                bbox_inches=_with_left_margin(self.figure),
+                metadata={"Date": None},
+            )
         # Two decimals of a point are finer than any screen or printer shows.
         svg = re.sub(r"(\d\.\d\d)\d+", r"\1", re.sub(r"\n\s*", " ", buffer.getvalue()))
         size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
@@ -131,6 +141,13 @@ class Drawing:
         with matplotlib.rc_context(_STYLE):
             self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         return buffer.getvalue()
+
+
+def _with_left_margin(figure: Figure) -> Bbox:
+    """The figure, and `MARGIN` left of it: a count's box at the very start of a bar
+    (and its outline) reaches a few points past the figure's left edge."""
+    width_in, height_in = figure.get_size_inches()
+    return Bbox.from_extents(-MARGIN, 0, width_in, height_in)
 
 
 def figure_html(draw: Callable[[bool], Drawing], caption: str) -> str:
@@ -155,7 +172,7 @@ def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
     )
     # Anchored at the figure's left edge, not the axes', so a phone's key fits its width.
     figure = axes.get_figure()
-    figure.legend(
+    legend = figure.legend(
         handles=handles,
         handler_map=handler_map,
         loc="lower left",
@@ -170,6 +187,31 @@ def _legend(axes: Axes, styles: Sequence[bars.Style], narrow: bool) -> None:
         borderaxespad=0.3,
         fontsize=12,
     )
+    _room_for(figure, legend)
+
+
+def _room_for(figure: Figure, legend: Legend) -> None:
+    """Make the figure taller at the top, so that the key above the plot is inside it.
+
+    The charts are laid out in points (`bars`) with the key above them. Saving
+    with `bbox_inches="tight"` took the key in, but worked out the extent of
+    every text a second time: a third of a chart's time, and the report draws
+    eight. Measuring the key alone and growing the figure by what it needs
+    gives the same picture (`Drawing.svg` then saves the figure as it is).
+    """
+    width_in, height_in = figure.get_size_inches()
+    dpi = figure.dpi
+    renderer = RendererAgg(round(width_in * dpi), round(height_in * dpi), dpi)
+    needed = legend.get_window_extent(renderer).y1 / dpi + MARGIN - height_in
+    if needed <= 0:
+        return
+    scale = height_in / (height_in + needed)
+    for axes in figure.axes:
+        left, bottom, width, height = axes.get_position().bounds
+        axes.set_position((left, bottom * scale, width, height * scale))
+    x, y = legend.get_bbox_to_anchor().transformed(figure.transFigure.inverted()).p0
+    legend.set_bbox_to_anchor((x, y * scale), transform=figure.transFigure)
+    figure.set_size_inches(width_in, height_in + needed)
 
 
 def _counts_sentence(counts: Mapping[str, int]) -> str:

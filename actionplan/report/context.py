@@ -128,6 +128,8 @@ class ReportContext(AudienceRules):
     audience: str = "internal"
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    trend: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: dict[Any, pd.DataFrame] = field(default_factory=dict)
     commentary: dict[str, Note] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -166,6 +168,27 @@ class ReportContext(AudienceRules):
         if quarter.label not in self.summaries:
             self.summaries[quarter.label] = quarter_summary(self.data, quarter)
         return self.summaries[quarter.label]
+
+    def actions_of(self, quarter: Quarter) -> dict[str, Any]:
+        """The action figures of `quarter_summary` (SPEC section 5), worked out once.
+
+        The trend needs these for every quarter so far; the whole summary of
+        each (complaint timeliness, the schedule) was most of the report's
+        time in `report --all`, and none of it is drawn.
+        """
+        if quarter.label in self.summaries:
+            return self.summaries[quarter.label]["actions"]
+        if quarter.label not in self.trend:
+            self.trend[quarter.label] = figures.action_figures(
+                self._state(quarter.end), self._state(quarter.previous().end), quarter
+            )
+        return self.trend[quarter.label]
+
+    def _state(self, day: Any) -> pd.DataFrame:
+        """The plan at the end of `day`, replayed once (consecutive quarters share a day)."""
+        if day not in self.states:
+            self.states[day] = self.data.state_at(day)
+        return self.states[day]
 
     def quarters_so_far(self) -> list[Quarter]:
         """Every quarter from the first dated record to the reported one."""

@@ -20,10 +20,10 @@ from ..quarters import Quarter
 from ..store import Store
 from ..vocab import AUDIENCES
 from .index import write_index
+from .kernel import started_kernel
 from .paths import make_folder
 from .pdf import find_chromium
 from .render import render_report
-from .run import kernel_env, new_kernel_manager
 
 
 def render_all(
@@ -33,6 +33,7 @@ def render_all(
     progress: bool = True,
     workers: int | None = None,
     pdf: bool = False,
+    km: Any = None,
 ) -> list[Path]:
     """Render every quarter that has data, then `index.html`; return every path.
 
@@ -52,6 +53,8 @@ def render_all(
         progress: show a progress bar on the terminal.
         workers: processes to use, this one included; None for `default_workers`.
         pdf: also print each quarter's page to PDF beside it (needs Chromium).
+        km: a started kernel for this process (`kernel.started_kernel`), left
+            running; by default one is started here.
 
     Raises:
         ReportError: a quarter failed; the message is the failure of the earliest
@@ -80,21 +83,18 @@ def render_all(
             work.on_done = lambda: bar.advance(task)
             for helper in helpers:
                 helper.listen()
-            with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
-                km = new_kernel_manager(Path(folder))
-                try:
-                    km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store, audience))
-                    while (label := work.take()) is not None:
-                        try:
-                            path = render_report(
-                                store, label, out, audience, km=km, refresh_index=False, pdf=pdf
-                            )
-                        except ReportError as error:
-                            work.finished(label, error=str(error))
-                            break
-                        work.finished(label, path=path)
-                finally:
-                    km.shutdown_kernel(now=True)
+            with contextlib.ExitStack() as kernel:
+                if km is None:
+                    km = kernel.enter_context(started_kernel(store.url))
+                while (label := work.take()) is not None:
+                    try:
+                        path = render_report(
+                            store, label, out, audience, km=km, refresh_index=False, pdf=pdf
+                        )
+                    except ReportError as error:
+                        work.finished(label, error=str(error))
+                        break
+                    work.finished(label, path=path)
             while not work.failed.is_set() and any(helper.running() for helper in helpers):
                 work.failed.wait(0.1)
     finally:

@@ -29,9 +29,10 @@ from ..store.queries import reportable_quarter, resolve_quarter
 from ..vocab import AUDIENCES
 from .headings import SECTION_HEADINGS
 from .index import write_index
+from .kernel import started_kernel
 from .paths import ReportPaths, index_name, make_folder, report_lock
 from .pdf import find_chromium, print_pdf
-from .run import db_parameter, execute, export_html, first_line, keep_failed
+from .run import db_parameter, execute, export_html, first_line, keep_failed, prepare_export
 
 
 def render_report(
@@ -51,7 +52,9 @@ def render_report(
         quarter: `2024-25-Q3`, `current`, `previous` or `latest`.
         out_dir: folder holding one sub-folder per quarter and `index.html`.
         audience: `internal` or `public` (SPEC section 6).
-        km: a started kernel manager to reuse (used by `render_all`).
+        km: a started kernel to use and leave running (`kernel.started_kernel`,
+            as the CLI and `render_all` start it before opening the plan); by
+            default one is started here and shut down afterwards.
         refresh_index: rewrite `index.html` afterwards if the folder has one.
         pdf: also print the page to `actionplan-<quarter>.pdf` with Chromium.
 
@@ -65,11 +68,10 @@ def render_report(
     chromium = find_chromium() if pdf else None
     chosen = reportable_quarter(store, resolve_quarter(store, quarter))
     out = Path(out_dir)
-    db, environment = db_parameter(store, audience)
     html = render_page(
         ReportPaths(out / chosen.label, chosen.label, audience),
-        {"quarter": chosen.label, "db": db, "audience": audience},
-        environment,
+        {"quarter": chosen.label, "db": db_parameter(store, audience), "audience": audience},
+        store.url,
         {
             "title": f"{store.council}: improvement action plan, {chosen.in_words()}",
             "quarter": chosen.label,
@@ -86,7 +88,7 @@ def render_report(
 def render_page(
     paths: ReportPaths,
     parameters: dict[str, Any],
-    environment: dict[str, str],
+    plan_url: str,
     metadata: dict[str, Any],
     *,
     notebook: Path | None = None,
@@ -105,20 +107,36 @@ def render_page(
     Args:
         paths: where the report and its companions go.
         parameters: the notebook's parameters.
-        environment: variables the kernel needs (`run.db_parameter`).
+        plan_url: the plan's URL, for the kernel's `ACTIONPLAN_DB` when the
+            `db` parameter is empty (`run.db_parameter`).
         metadata: what the page's title and footer say (`title`) and what it covers.
         notebook: the notebook to run (default the quarterly report's).
         headings: the notebook's section headings, to name a failed section.
-        km: a started kernel manager to reuse.
+        km: a started kernel to use and leave running (`kernel.started_kernel`,
+            as the CLI and `render_all` start it before opening the plan); by
+            default one is started here and shut down afterwards.
         chromium: print the page to `paths.pdf` with this Chromium as well.
     """
+    if km is None:
+        with started_kernel(plan_url) as started:
+            return render_page(
+                paths,
+                parameters,
+                plan_url,
+                metadata,
+                notebook=notebook,
+                headings=headings,
+                km=started,
+                chromium=chromium,
+            )
     import nbformat
 
     make_folder(paths.folder)
+    prepare_export()
     with report_lock(paths.lock):
         for leftover in paths.leftovers():
             leftover.unlink(missing_ok=True)
-        executed = execute(paths, parameters, environment, km, notebook, headings)
+        executed = execute(paths, parameters, km, notebook, headings)
         executed.metadata["actionplan"] = metadata
         try:
             page = export_html(executed)

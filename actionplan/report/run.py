@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,32 +39,19 @@ REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def db_parameter(store: Store, audience: str = "internal") -> tuple[str, dict[str, str]]:
-    """The `db` parameter for the notebook, and environment to set while it runs.
+def db_parameter(store: Store, audience: str = "internal") -> str:
+    """The `db` parameter for the notebook ("" when the kernel must find the plan itself).
 
     The parameters are saved in the executed notebook kept beside the report,
     so a password never goes into them, and neither does anything in a public
-    report's notebook: such a plan reaches the kernel through `ACTIONPLAN_DB`.
+    report's notebook: such a plan reaches the kernel through `ACTIONPLAN_DB`
+    (`kernel.started_kernel` always sets it).
     """
     if audience != "internal" or (store.path is None and make_url(store.url).password):
-        return "", {"ACTIONPLAN_DB": store.url}
+        return ""
     if store.path is not None:
-        return str(store.path.resolve()), {}
-    return store.url, {}
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        return str(store.path.resolve())
+    return store.url
 
 
 def _failed_section(notebook: Any, headings: Mapping[str, str] = SECTION_HEADINGS) -> str:
@@ -96,8 +83,7 @@ def first_line(text: Any) -> str:
 def execute(
     paths: ReportPaths,
     parameters: dict[str, Any],
-    environment: dict[str, str],
-    km: Any = None,
+    km: Any,
     notebook: Path | None = None,
     headings: Mapping[str, str] = SECTION_HEADINGS,
 ) -> Any:
@@ -106,8 +92,7 @@ def execute(
     Args:
         paths: where the running and failed notebooks go.
         parameters: the notebook's parameters (`quarter` or `year`, `db`, `audience`).
-        environment: variables the kernel needs (set only while it starts).
-        km: a started kernel manager to reuse (render_all), or None for a new kernel.
+        km: a started kernel manager (`kernel.started_kernel`), left running.
         notebook: the notebook to run (default the quarterly report's, `report_notebook()`).
         headings: the notebook's section headings by `section-*` tag, to name a failure.
 
@@ -120,17 +105,20 @@ def execute(
 
     running = paths.running()
     try:
-        with _environment(environment), _kernel(km) as manager:
-            executed = papermill.execute_notebook(
-                str(notebook or report_notebook()),
-                str(running),
-                parameters=parameters,
-                kernel_name="python3",
-                progress_bar=False,
-                cwd=str(Path.cwd()),
-                km=manager,
-                shutdown_kernel="immediate",
-            )
+        executed = papermill.execute_notebook(
+            str(notebook or report_notebook()),
+            str(running),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(Path.cwd()),
+            km=km,
+            shutdown_kernel="immediate",
+            # By default papermill writes the whole notebook, validated, before and
+            # after every cell, while the kernel waits: a quarter of a second per
+            # report. It is written once at the end, or when a cell fails.
+            request_save_on_cell_execute=False,
+        )
     except PapermillExecutionError as error:
         kept = keep_failed(running, paths)
         failed = nbformat.read(kept, as_version=4) if kept else None
@@ -152,32 +140,6 @@ def execute(
     return executed
 
 
-@contextlib.contextmanager
-def _kernel(km: Any = None) -> Iterator[Any]:
-    """A kernel manager for one run: the one given, or a new one shut down afterwards."""
-    if km is not None:
-        yield km
-        return
-    with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
-        manager = new_kernel_manager(Path(folder))
-        try:
-            yield manager
-        finally:
-            if manager.has_kernel:
-                manager.shutdown_kernel(now=True)
-
-
-def new_kernel_manager(folder: Path) -> Any:
-    """A python3 kernel talking over IPC sockets in `folder`.
-
-    IPC keeps the kernel's traffic off the network and spares scheduled runs
-    ipykernel's warning about unencrypted TCP on every run.
-    """
-    from jupyter_client.manager import KernelManager
-
-    return KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
-
-
 def keep_failed(running: Path, paths: ReportPaths) -> Path | None:
     if not running.exists():
         return None
@@ -185,13 +147,55 @@ def keep_failed(running: Path, paths: ReportPaths) -> Path | None:
     return paths.failed
 
 
+def prepare_export() -> None:
+    """Import nbconvert and load the report's template in the background, starting now.
+
+    Called before the notebook runs: while this process waits for the kernel,
+    a thread gets the exporter ready, so that exporting the executed notebook
+    afterwards costs only the export itself. A failure here is left for
+    `export_html` to meet again and report.
+    """
+    threading.Thread(target=_prepare_quietly, daemon=True).start()
+
+
+def _prepare_quietly() -> None:
+    with contextlib.suppress(Exception):
+        _exporter()
+
+
 def export_html(notebook: Any) -> str:
     """The executed notebook as the report page (our template, code and tags removed)."""
-    from nbconvert import HTMLExporter
+    footer = notebook.metadata.get("actionplan", {}).get("title", "")
+    body, _resources = _exporter().from_notebook_node(
+        notebook, resources={"actionplan_css": report_css(footer)}
+    )
+    return body
+
+
+_EXPORTERS: list[Any] = []
+_EXPORTER_LOCK = threading.Lock()
+
+
+def _exporter() -> Any:
+    """The one HTML exporter of this process, its template loaded (reused by every report)."""
+    with _EXPORTER_LOCK:
+        if not _EXPORTERS:
+            _EXPORTERS.append(_new_exporter())
+        return _EXPORTERS[0]
+
+
+def _new_exporter() -> Any:
+    # nbconvert's HTMLExporter adds, after rendering, a BeautifulSoup pass that
+    # parses and re-writes the whole page (alt text for images without it,
+    # tab stops on code cells); our page has neither, and that pass was most
+    # of an export's time. The template is ours alone, so the plain
+    # TemplateExporter renders it.
+    from nbconvert.exporters import TemplateExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(
+    exporter = TemplateExporter(
         template_name=TEMPLATE_NAME,
+        template_file="index.html.j2",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -200,16 +204,5 @@ def export_html(notebook: Any) -> str:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True), enabled=True
     )
-    footer = notebook.metadata.get("actionplan", {}).get("title", "")
-    body, _resources = exporter.from_notebook_node(
-        notebook, resources={"actionplan_css": report_css(footer)}
-    )
-    return body
-
-
-def kernel_env(store: Store, audience: str = "internal") -> dict[str, Any]:
-    """Keyword arguments for starting a kernel that `render_report` can reuse for `audience`."""
-    _db, environment = db_parameter(store, audience)
-    if not environment:
-        return {}
-    return {"env": {**os.environ, **environment}}
+    exporter.template  # noqa: B018 - loading and compiling the template is the point
+    return exporter

@@ -25,7 +25,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from types import FrameType
 
@@ -58,28 +57,27 @@ def main(argv: list[str] | None = None) -> int:
     pdf = "--pdf" in flags
     signal.signal(signal.SIGTERM, _stop)
 
-    from ..store import Store
-    from .render import render_report
-    from .run import kernel_env, new_kernel_manager
+    from .kernel import started_kernel
 
-    store = Store(os.environ["ACTIONPLAN_DB"])
+    store = None
     label = None
     try:
-        with tempfile.TemporaryDirectory(prefix="actionplan-kernel-") as folder:
-            km = new_kernel_manager(Path(folder))
-            try:
-                km.start_kernel(cwd=str(Path.cwd()), **kernel_env(store, audience))
-                _say({"ready": True})
-                for line in sys.stdin:
-                    label = line.strip()
-                    if label:
-                        path = render_report(
-                            store, label, out, audience, km=km, refresh_index=False, pdf=pdf
-                        )
-                        _say({"quarter": label, "path": str(path)})
-            finally:
-                if km.has_kernel:
-                    km.shutdown_kernel(now=True)
+        # The kernel first: it imports the report's modules while this process imports its own.
+        with started_kernel(os.environ["ACTIONPLAN_DB"]) as km:
+            from ..store import Store
+            from .render import render_report
+            from .run import prepare_export
+
+            store = Store(os.environ["ACTIONPLAN_DB"])
+            prepare_export()
+            _say({"ready": True})
+            for line in sys.stdin:
+                label = line.strip()
+                if label:
+                    path = render_report(
+                        store, label, out, audience, km=km, refresh_index=False, pdf=pdf
+                    )
+                    _say({"quarter": label, "path": str(path)})
     except Exception as error:
         with contextlib.suppress(OSError):  # the parent may be gone
             _say({"quarter": label, "error": _one_line(error)})
@@ -88,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         # A run stopped part-way leaves its running notebook; the report is untouched.
         for running in Path(out).glob(f"*/.actionplan-*.running-{os.getpid()}.ipynb"):
             running.unlink(missing_ok=True)
-        store.close()
+        if store is not None:
+            store.close()
     return 0
 
 

@@ -17,11 +17,11 @@ from ..complaints.figures import year_figures
 from ..errors import ActionPlanError, FieldError
 from ..quarters import FinancialYear, Quarter, parse_quarter, parse_year, quarter_of
 from ..records import as_plain
-from ..rules import FIGURE_FIELDS
-from ..summary import PlanData, quarter_summary
-from . import Store
+from ..summary import PlanData, summary_of
+from . import Store, cache
 from .evidence import evidence_frame
 from .people import has_people
+from .window import counted_between
 
 
 def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
@@ -30,7 +30,8 @@ def load_plan(store: Store, fields: Iterable[str] | None = None) -> PlanData:
     Args:
         store: the plan.
         fields: the action fields to replay (default all); `rules.FIGURE_FIELDS`
-            is enough for `quarter_summary` and loads a large plan faster.
+            is enough for `quarter_summary` and loads a large plan faster
+            (`quarter_summaries` is faster still).
     """
     # The report reads the evidence; a summary (only `RULE_FIELDS`) does not need it.
     extra = {} if fields is not None else {
@@ -155,9 +156,48 @@ def complaint_year(
 
 
 def summarise(store: Store, quarter: str | Quarter, today: date | None = None) -> dict[str, Any]:
-    """Load the plan and return one quarter's figures (SPEC section 5)."""
-    chosen = resolve_quarter(store, quarter, today)
-    return quarter_summary(load_plan(store, fields=FIGURE_FIELDS), chosen)
+    """One quarter's figures (SPEC section 5), as `actionplan summary --json` prints them."""
+    return quarter_summaries(store, [resolve_quarter(store, quarter, today)])[0]
+
+
+def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, Any]]:
+    """The figures of each quarter, read without loading the whole plan.
+
+    The actions come from the plan's columnar copy (`store.cache`: the same
+    replay as `history.state_at`, on integer columns kept beside the plan),
+    with the actions updated in each quarter from the same copy, and the
+    complaints from those the quarter's figures can count only, so a national
+    plan's summary reads a few thousand rows, not a million. The figures
+    themselves are `summary.summary_of`, as for a plan in memory.
+    """
+    days = {day for quarter in quarters for day in (quarter.end, quarter.previous().end)}
+    copy = cache.event_copy(store)
+    states = {day: copy.state_at(day) for day in sorted(days)}
+    deadlines = store.deadline_settings()
+    if len(quarters) > 1:  # one read for them all, narrowed per quarter in memory
+        read = store.complaints_between(
+            min(q.start for q in quarters), max(q.end for q in quarters), deadlines
+        )
+    found = []
+    for quarter in quarters:
+        if len(quarters) > 1:
+            complaints, compliments = counted_between(*read, quarter.start, quarter.end, deadlines)
+        else:
+            complaints, compliments = store.complaints_between(
+                quarter.start, quarter.end, deadlines
+            )
+        found.append(
+            summary_of(
+                quarter,
+                states[quarter.end],
+                states[quarter.previous().end],
+                copy.counted_events(quarter.start, quarter.end),
+                complaints,
+                compliments,
+                deadlines,
+            )
+        )
+    return found
 
 
 def action_list(

@@ -40,7 +40,7 @@ def _trend_series(ctx: ReportContext) -> tuple[list[str], list[dict]]:
     quarters = ctx.quarters_so_far()
     return (
         [quarter.short_label for quarter in quarters],
-        [ctx.summary_of(quarter)["actions"] for quarter in quarters],
+        [ctx.actions_of(quarter) for quarter in quarters],
     )
 
 
@@ -177,7 +177,7 @@ def trend(ctx: ReportContext) -> Section:
     """5. RAG at every quarter end so far, and completions on time and late."""
     quarters = ctx.quarters_so_far()
     labels = [quarter.label for quarter in quarters]
-    summaries = [ctx.summary_of(quarter)["actions"] for quarter in quarters]
+    summaries = [ctx.actions_of(quarter) for quarter in quarters]
     by_rag = [row["by_rag"] for row in summaries]
     on_time = [row["completed_on_time_in_quarter"] for row in summaries]
     late = [row["completed_in_quarter"] - row["completed_on_time_in_quarter"] for row in summaries]
