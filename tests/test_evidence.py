@@ -162,3 +162,11 @@ def test_the_summary_table_shows_the_assurance_figures(team: Store) -> None:
     assert re.search(r"verified in quarter\s+│\s+1 │", out)
     assert re.search(r"RAG verified\s+│\s+1 │", out)
     assert re.search(r"due requests pending\s+│\s+0 │", out)
+
+
+def test_a_small_file_is_shown_in_bytes_or_kilobytes_never_as_0_mb() -> None:
+    from actionplan.store.evidence import megabytes
+
+    assert megabytes(1000) == "1000 bytes"
+    assert megabytes(12_300) == "12 KB"
+    assert megabytes(21 * 1024 * 1024) == "21.0 MB"

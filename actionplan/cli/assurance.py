@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..vocab import counted
 from .app import cli, command, open_plan, print_json, print_table
 
 
@@ -147,9 +148,11 @@ def due_requests(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if not found:
         click.echo("No due-date requests are waiting" if not show_all else "No due-date requests")
         return
+    # Waiting requests are all "pending": the state column is for --all only.
+    headings = ("id", "action", "asked", "by", "due now", "asked for", "reason")
     print_table(
-        f"{len(found)} due-date requests",
-        ("id", "action", "asked", "by", "due now", "asked for", "reason", "state"),
+        counted(len(found), "due-date request"),
+        (*headings, "state") if show_all else headings,
         [
             (
                 r["id"],
@@ -159,11 +162,11 @@ def due_requests(ctx: click.Context, show_all: bool, as_json: bool) -> None:
                 r["current_due"],
                 r["due"],
                 r["reason"],
-                r["state"],
+                *((r["state"],) if show_all else ()),
             )
             for r in found
         ],  # fmt: skip
-        whole=("id", "action", "asked", "due now", "asked for", "state"),
+        whole=("id", "action", "asked", "by", "due now", "asked for", "state"),
     )
 
 

@@ -37,7 +37,14 @@ LISTED: tuple[str, ...] = (
 
 
 def megabytes(size: int) -> str:
-    """`21.0 MB`: a size as a person reads it (1 MB = 1,048,576 bytes, as the limit)."""
+    """`21.0 MB`, `12 KB`, `900 bytes`: a size as a person reads it (1 MB = 1,048,576 bytes).
+
+    Small files are shown in KB or bytes: "0.0 MB" reads as an empty file.
+    """
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 
