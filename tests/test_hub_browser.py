@@ -174,11 +174,22 @@ def shown_ids(page) -> list[str]:
 
 
 def open_action(page, action_id: str) -> None:
+    """Search for the action, then open it once the filtered list has been drawn.
+
+    Clicking before the list is redrawn can land on a button the redraw is
+    about to replace (the click is then lost on a busy machine).
+    """
     search = page.locator(".ap-filter-search input")
     search.fill(action_id)
     search.press("Tab")
+    page.wait_for_function(
+        "id => [...document.querySelectorAll('.ap-open')].map(b => b.innerText.trim())"
+        ".join() === id",
+        arg=action_id,
+        timeout=WAIT_MS,
+    )
     page.locator(f".ap-open-{action_id}").click()
-    page.locator(".ap-action-heading", has_text=action_id).wait_for()
+    page.locator(".ap-action-heading", has_text=action_id).wait_for(timeout=WAIT_MS)
 
 
 def owner_of(db: str, action_id: str) -> str:
