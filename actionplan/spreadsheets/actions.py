@@ -126,7 +126,11 @@ class Loader(LoaderBase):
                 )
 
     def check_update(self, rows: Rows) -> None:
-        """Each update judged as `record_update` would judge it, in file order."""
+        """Each update judged as `record_update` would judge it, in file order.
+
+        Takes the rows: `rows` is emptied, and each row is let go once judged
+        (at a million updates the rows would otherwise stay beside their events).
+        """
         self.counts.setdefault("update", 0)
         updates = [
             (row, report)
@@ -134,11 +138,14 @@ class Loader(LoaderBase):
             if row.extras.get("kind") != "create"
             and row.values["action_id"] not in self.failed_actions
         ]
+        rows.clear()
         named = {row.values["action_id"] for row, _ in updates} - set(self.created)
         self._load_timelines(named & self.known("actions"))
         today, events, touched, noted = self.today, self.events, self.touched, self.noted
         added = 0
-        for row, report in updates:
+        updates.reverse()
+        while updates:
+            row, report = updates.pop()
             values = row.values
             action_id = values["action_id"]
             timeline = self.timelines.get(action_id)

@@ -246,6 +246,10 @@ def import_parts(
         read = read_rows(part.kind, part.sheet, report, extra, loader.now, failed, broken)
         rows[part.kind] = [(row, report) for row in read or []]
         unread.extend((part.kind, row, report) for row in broken)
+        # The cells are cleaned: drop them, and keep each row in one list only,
+        # so `check_update` can let go of each update once judged.
+        part.sheet.rows = []
+        del read
     if loader.history_mode:
         bring_back(loader, rows)
     creates = loader.collect_creations(rows.get("update", []))
@@ -253,7 +257,7 @@ def import_parts(
         if kind == "action" and ("action" in rows or creates):
             loader.check_action(rows.get("action", []), creates)
         elif kind == "update" and kind in rows:
-            loader.check_update(rows[kind])
+            loader.check_update(rows.pop(kind))
         elif kind == "complaint" and kind in rows:
             loader.check_complaint(rows[kind])
         elif kind == "person" and kind in rows:
