@@ -148,6 +148,16 @@ def test_send_needs_a_mail_server_named(asked_today: Store, tmp_path: Path, monk
     assert not tmp_path.joinpath("requests.csv").exists()
 
 
+def mail_server(port: int) -> dict[str, str]:
+    """The settings that send to the test's own SMTP server, in plain text on 127.0.0.1."""
+    return {
+        "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
+        "ACTIONPLAN_SMTP_PORT": str(port),
+        "ACTIONPLAN_SMTP_TLS": "none",
+        "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
+    }
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1 that keeps every message it is given."""
@@ -177,14 +187,7 @@ def test_requests_are_sent_one_per_person_and_logged(asked: Store, smtp_server) 
         Recipient("carers", "Sam Carer", "sam.carer@example.org", ("Carers Lead",)),
     ]
     made = digests(asks, people, TODAY, 10)
-    settings = MailSettings.from_environment(
-        {
-            "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
-            "ACTIONPLAN_SMTP_PORT": str(port),
-            "ACTIONPLAN_SMTP_TLS": "none",
-            "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
-        }
-    )
+    settings = MailSettings.from_environment(mail_server(port))
     assert send_digests(asked, made, settings, "Westbury Council", "Scheduler") == 2
     assert sorted(mail["To"].addresses[0].addr_spec for mail in received) == [
         "jo.head@example.org",
@@ -261,13 +264,7 @@ def test_registered_people_get_one_message_each_for_every_owner_name_they_answer
             "email": "jo.head@example.org",
         },
     )
-    environment = {
-        "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
-        "ACTIONPLAN_SMTP_PORT": str(port),
-        "ACTIONPLAN_SMTP_TLS": "none",
-        "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
-        "ACTIONPLAN_USER": "dana",
-    }
+    environment = {**mail_server(port), "ACTIONPLAN_USER": "dana"}
     result = CliRunner().invoke(
         cli,
         ["--db", asked_today.url, "requests", "--send", "--out", str(tmp_path / "out")],
@@ -314,13 +311,7 @@ def test_an_owner_nobody_answers_for_is_named_and_nothing_is_sent(
     sent = CliRunner().invoke(
         cli,
         ["--db", asked_today.url, "requests", "--send", "--out", str(tmp_path / "again")],
-        env={
-            **environment,
-            "ACTIONPLAN_SMTP_HOST": "127.0.0.1",
-            "ACTIONPLAN_SMTP_PORT": str(port),
-            "ACTIONPLAN_SMTP_TLS": "none",
-            "ACTIONPLAN_SMTP_FROM": "improvement@example.org",
-        },
+        env={**environment, **mail_server(port)},
     )
     assert sent.exit_code == 1
     assert "no email address for Carers Lead" in sent.stderr
