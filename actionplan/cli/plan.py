@@ -216,7 +216,7 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
         return
     print_table(
         counted(len(rows), "action"),
-        ("id", "title", "owner", "due", "status", "progress", "RAG", "schedule"),
+        ("id", "title", "owner", "due", "status", "done", "RAG", "schedule"),
         [
             (
                 row["id"],
@@ -230,6 +230,9 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
             )
             for row in rows
         ],
-        whole=("id", "due", "progress", "status", "RAG", "schedule"),
-        caption="schedule: what the dates suggest; * not updated this quarter",
+        # Words wrap in status and RAG ("Not / started") so that the title and
+        # owner keep room on an 80-column terminal.
+        whole=("id", "due", "done", "schedule"),
+        right=("done",),
+        caption="done: progress; schedule: what the dates suggest; * not updated this quarter",
     )
