@@ -316,3 +316,15 @@ def test_an_owner_nobody_answers_for_is_named_and_nothing_is_sent(
     assert sent.exit_code == 1
     assert "no email address for Carers Lead" in sent.stderr
     assert received == [] and request_log(asked_today) == []
+
+
+def test_the_command_asks_with_the_libraries_own_defaults() -> None:
+    """The CLI writes its defaults out (a fast --help); they must be the library's."""
+    from actionplan.requests import choose
+
+    defaults = {param.name: param.default for param in cli.commands["requests"].params}
+    assert (defaults["due_within"], defaults["stale_after"], defaults["reply_within"]) == (
+        choose.DUE_WITHIN_DAYS,
+        choose.STALE_AFTER_DAYS,
+        choose.REPLY_WITHIN_WORKING_DAYS,
+    )

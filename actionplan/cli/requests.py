@@ -7,6 +7,9 @@ import click
 from .app import command, open_plan, print_table
 
 
+# The defaults are requests.choose's DUE_WITHIN_DAYS, STALE_AFTER_DAYS and
+# REPLY_WITHIN_WORKING_DAYS, written out so that `--help` need not import
+# pandas; tests/test_requests.py keeps them in step.
 @command("requests")
 @click.option(
     "--due-within",

@@ -7,6 +7,7 @@ from datetime import date
 from ..quarters import quarter_of
 from ..roles import owner_key
 from ..store import Store
+from ..store.people import has_people, list_people
 from ..store.queries import actions_at
 from .choose import (
     DUE_WITHIN_DAYS,
@@ -30,8 +31,6 @@ def recipients(store: Store, owners: list[str]) -> list[Recipient]:
     sent: it has no address), so no action is left out of the run without a
     word; `--send` names it and sends nothing until someone is registered.
     """
-    from ..store.people import has_people, list_people
-
     if not has_people(store):
         return owner_recipients(owners)
     people = [person for person in list_people(store) if person.active and person.owns]
