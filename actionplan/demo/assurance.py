@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
-
 from ..identity import acting_as
 from ..quarters import shift_by_quarters
 from ..store import Store
@@ -119,30 +117,20 @@ def review_earlier_closures(store: Store, before: date, today: date) -> None:
     verification two weeks later; the manager verifies what the lead completed.
     """
     told = {row[0] for row in (*EVIDENCE, *VERIFICATIONS, *REJECTIONS)}
-    current = store.current_actions()
-    closed = current[
-        (current["status"] == "complete")
-        & ~current["verified"]
-        & (current["completed_on"] < pd.Timestamp(before))
-        & ~current["id"].isin(told)
-    ]
     lead = get_person(store, LEAD).name
-    for row in closed.sort_values("completed_on").itertuples(index=False):
-        completed = row.completed_on.date()
+    for action in store.awaiting_verification():  # oldest completion first
+        completed = action["completed_on"]
+        if completed >= before or action["id"] in told:
+            continue
         noted = min(completed + timedelta(days=14), today)
         with acting_as(LEAD):
             add_evidence(
-                store, row.id, "Closure note to the improvement board",
+                store, action["id"], "Closure note to the improvement board",
                 link=f"Board paper IB-{noted:%Y-%m}", today=noted,
             )  # fmt: skip
-        completer = next(
-            event["by"]
-            for event in reversed(store.history(row.id))
-            if event["changes"].get("status", {}).get("new") == "complete"
-        )
-        verifier = MANAGER if completer == lead else LEAD
+        verifier = MANAGER if action["completed_by"] == lead else LEAD
         with acting_as(verifier):
             store.verify(
-                row.id, note="Closure note accepted at the improvement board.",
+                action["id"], note="Closure note accepted at the improvement board.",
                 as_of=min(completed + timedelta(days=28), today), today=today,
             )  # fmt: skip
