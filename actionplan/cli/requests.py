@@ -52,6 +52,7 @@ def requests_command(
 ) -> None:
     """Write (and with --send, email) one update request per owner: due soon, overdue or stale."""
     from ..identity import default_user
+    from ..requests.choose import unreachable
     from ..requests.digest import write_digests
     from ..requests.plan import make_digests
     from ..vocab import counted
@@ -92,10 +93,10 @@ def requests_command(
     write_digests(digests, out, store.council, sender, address)
     asked = sum(len(digest.asks) for digest in digests)
     click.echo(f"Wrote {counted(len(digests), 'request')} ({counted(asked, 'action')}) to {out}")
-    unreachable = [digest.recipient.name for digest in digests if not digest.recipient.email]
-    if unreachable and not send:
+    nowhere = unreachable(digests)
+    if nowhere and not send:
         click.echo(
-            f"No email address for {', '.join(unreachable)}: their digests are written but "
+            f"No email address for {', '.join(nowhere)}: their digests are written but "
             "cannot be sent until someone who answers for them is registered with an email "
             "(`actionplan people add LOGIN --name N --owns OWNER --email E`)"
         )

@@ -84,6 +84,11 @@ def owner_recipients(owners: list[str]) -> list[Recipient]:
     return [Recipient(file_key(name), name, None, (name,)) for name in sorted(first.values())]
 
 
+def unreachable(digests: list[Digest]) -> list[str]:
+    """Who cannot be sent their digest: no email address is registered for them."""
+    return [digest.recipient.name for digest in digests if not digest.recipient.email]
+
+
 def file_key(name: str) -> str:
     """A name as a file name: `Head of Finance (Adults)` -> `head-of-finance-adults`."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "owner"

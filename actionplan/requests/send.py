@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..errors import ActionPlanError
 from ..store import Store
 from ..store.requests import log_request
-from .choose import Digest
+from .choose import Digest, unreachable
 from .digest import message
 
 _PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -89,10 +89,10 @@ def send_digests(
             the mail server failed (the message says how many had gone; those
             are logged).
     """
-    unreachable = [digest.recipient.name for digest in digests if not digest.recipient.email]
-    if unreachable:
+    nowhere = unreachable(digests)
+    if nowhere:
         raise ActionPlanError(
-            f"no email address for {', '.join(unreachable)}; register them with "
+            f"no email address for {', '.join(nowhere)}; register them with "
             "`actionplan people add LOGIN --name N --email E` (nothing was sent)"
         )
     sent = 0
