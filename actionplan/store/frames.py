@@ -7,6 +7,7 @@ driver's rows as they come and convert each date column in one call.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Date, DateTime, Text, type_coerce
 
 from ..history import DATE_DTYPE
 from ..rules import DATE_FIELDS
+from ..vocab import choices
 
 
 def frame(conn: Connection, statement: Any) -> pd.DataFrame:
@@ -59,6 +61,26 @@ def _to_datetime(column: pd.Series) -> pd.Series:
 def typed(frame: pd.DataFrame, dates: Any, datetimes: Any) -> pd.DataFrame:
     for column in (*dates, *datetimes):
         frame[column] = _to_datetime(frame[column]).astype(DATE_DTYPE)
+    return frame
+
+
+def coded(frame: pd.DataFrame, fields: Mapping[str, str]) -> pd.DataFrame:
+    """`frame` with each column of `fields` (column -> vocabulary field) as a categorical.
+
+    A quarter's complaint figures compare the stage, procedure and outcome of
+    every complaint read a few dozen times. On pandas' string columns each
+    comparison took about 30 ms at 300,000 rows, which made up most of an
+    every-quarter summary of a national plan. On a categorical it compares small
+    integer codes and takes well under 1 ms. Every value of the vocabulary is a
+    category, even those the rows lack, so that `fillna` with one of them (a
+    missing procedure read as statutory) keeps working, and values outside the
+    vocabulary stay as they were.
+    """
+    for column, field in fields.items():
+        if column in frame.columns:
+            values = frame[column].astype("category")
+            missing = [value for value in choices(field) if value not in values.cat.categories]
+            frame[column] = values.cat.add_categories(missing) if missing else values
     return frame
 
 

@@ -27,7 +27,7 @@ from ..rules import DATE_FIELDS, STATE_FIELDS
 from ..timeline import Timeline
 from . import frames, schema
 from .engine import Database
-from .window import UNCOUNTED, acknowledgement_reach
+from .window import CODED, UNCOUNTED, acknowledgement_reach
 
 #: Above this many actions, read every stored event rather than list the ids.
 _FILTER_LIMIT = 500
@@ -249,7 +249,7 @@ class Reads(Database):
             kind = frames.raw_frame(
                 conn, select(received).where(received.between(start, end)), (Date,)
             )
-        return _dated(found, complaints), _dated(kind, schema.compliments)
+        return frames.coded(_dated(found, complaints), CODED), _dated(kind, schema.compliments)
 
     def data_quarters(self, today: date | None = None) -> list[Quarter]:
         """The quarters the plan's data covers, never past today's quarter (see `data_span`)."""

@@ -17,6 +17,16 @@ from ..complaints.deadlines import RULE_NAMES, DeadlineSettings
 #: Complaint columns a quarter's figures never read (text and references: most of a row's bytes).
 UNCOUNTED = frozenset({"id", "learning", "escalated_from", "extension_reason", "lgsco_reference"})
 
+#: Complaint columns holding a vocabulary's values (column -> `vocab` field), which the
+#: figures compare again and again: read as categoricals (`frames.coded`).
+CODED: dict[str, str] = {
+    "stage": "stage",
+    "outcome": "outcome",
+    "procedure": "procedure",
+    "lgsco_decision": "lgsco_decision",
+    "remedied_before_ombudsman": "yes_no",
+}
+
 
 def counted_between(
     complaints: pd.DataFrame,
