@@ -141,6 +141,7 @@ def test_broken_demo_file_is_named_and_leaves_no_database(tmp_path: Path) -> Non
 
     assert "updates.csv, row 2, column as_of: '12/31/2024'" in str(caught.value)
     assert not store.exists()
+    assert list(tmp_path.glob("demo.db*")) == [], "the file the load made is gone"
     store.initialise()  # the database is free to be made again
     store.close()
 

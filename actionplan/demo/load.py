@@ -126,6 +126,9 @@ def load_demo(
     ]
     if people:
         parts.insert(0, Part("person", read_csv(DEMO_PEOPLE, DEMO_PEOPLE.name)))
+    # A file this call makes is removed again if the load fails, so a failed
+    # `init --demo` leaves nothing that the next command would call "no plan".
+    new_file = store.path is not None and not store.path.exists()
     store.initialise(council=council, first_month=first_month)
     try:
         with paused_garbage_collection(), store.write() as conn:
@@ -136,4 +139,8 @@ def load_demo(
     except BaseException:
         with store.write() as conn:
             schema.metadata.drop_all(conn)
+        if new_file and store.path is not None:
+            store.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                store.path.with_name(store.path.name + suffix).unlink(missing_ok=True)
         raise
