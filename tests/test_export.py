@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
@@ -139,6 +140,26 @@ def test_workbook_layout(tricky: Store, tmp_path: Path) -> None:
     history_sheet = workbook["History"]
     kinds = [row[2].value for row in history_sheet.iter_rows(min_row=2)]
     assert kinds == ["create", "update", "update"]
+
+
+def test_history_sheet_keeps_each_recording_time_to_the_microsecond(
+    tricky: Store, tmp_path: Path
+) -> None:
+    """On either backend: Excel would round a typed time to the millisecond."""
+    stored = [
+        pd.Timestamp(value).to_pydatetime()
+        for value in tricky.table("updates").sort_values(["action_id", "version"])["recorded_at"]
+    ]
+    history_sheet = load_workbook(export_file(tricky, tmp_path / "plan.xlsx", today=TODAY))[
+        "History"
+    ]
+    header = [cell.value for cell in history_sheet[1]]
+    column = header.index("recorded_at")
+    written = [row[column].value for row in history_sheet.iter_rows(min_row=2)]
+
+    assert all(isinstance(text, str) for text in written)
+    assert [dt.datetime.fromisoformat(text) for text in written] == stored
+    assert any(moment.microsecond % 1000 for moment in stored), "times finer than Excel keeps"
 
 
 def test_failed_export_leaves_the_old_file(

@@ -110,7 +110,9 @@ def action_rows(store: Store, today: date | None = None) -> list[list[Any]]:
 
 
 def _history_rows(store: Store) -> list[list[Any]]:
+    """Every event, `recorded_at` as text to the microsecond (`recorded_text`)."""
     events = store.table("updates").sort_values(["action_id", "version"], kind="stable")
+    events["recorded_at"] = [recorded_text(value) for value in events["recorded_at"]]
     requests = events["kind"] == REQUEST
     if requests.any():  # a due-date request shows the date asked for in its due cell
         asked = events.loc[requests, "changes"].map(
@@ -119,6 +121,18 @@ def _history_rows(store: Store) -> list[list[Any]]:
         events["due"] = events["due"].astype(object)
         events.loc[requests, "due"] = pd.to_datetime(asked).astype(object)
     return _records(events, HISTORY_COLUMNS)
+
+
+def recorded_text(value: Any) -> str:
+    """When an event was recorded (UTC), as `2025-01-31 14:05:00.123456`.
+
+    Text, not an Excel date and time: Excel keeps a time to the millisecond,
+    and an import records its events microseconds apart, so only the full
+    time brings the order of one action's events back exactly when the
+    workbook is imported again. The same text on SQLite (which stores it so)
+    and PostgreSQL (whose driver gives a datetime).
+    """
+    return pd.Timestamp(value).isoformat(sep=" ", timespec="microseconds")
 
 
 #: Columns of the Evidence sheet: each item and its file's name and SHA-256 (the
@@ -273,7 +287,7 @@ def export_xlsx(
         (
             "History",
             HISTORY_COLUMNS,
-            _cells(_history_rows(store), (HISTORY_COLUMNS.index("recorded_at"),)),
+            _cells(_history_rows(store)),
         ),
         ("Complaints", field_names("complaint"), _cells(_complaint_rows(store))),
         (
