@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from actionplan.store import Store, schema
+from actionplan.store import Store, cache, schema
 
 from .pg import MISSING_REASON, Cluster, server_bin
 
@@ -146,3 +146,11 @@ def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "demo.db"
     shutil.copy(demo_db_template, target)
     return target
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Copies are saved however small the plan, and the user's cache folder is private."""
+    monkeypatch.setattr(cache, "KEEP_FROM", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)

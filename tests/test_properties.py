@@ -13,8 +13,8 @@ from actionplan.errors import ValidationError
 from actionplan.history import STATE_COLUMNS, state_at
 from actionplan.store import Store
 
-START = date(2024, 4, 1)
-TODAY = date(2025, 6, 30)
+from .histories import START, TODAY, comparable, profile, update_values
+
 STATE = [c for c in STATE_COLUMNS if c not in ("last_updated", "last_updated_by", "version")]
 
 updates = st.lists(
@@ -56,44 +56,25 @@ def fresh(tmp_path_factory) -> Store:
 
 def apply(store: Store, steps: list[dict]) -> None:
     for step in steps:
-        as_of = START + timedelta(days=step["day"])
-        values = {
-            "action_id": step["action"],
-            "by": "p",
-            "as_of": as_of,
-            "progress": step["progress"],
-            "status": step["status"],
-            "note": step["note"],
-        }
-        if step["due_shift"] is not None:
-            values["due"] = date(2025, 1, 31) + timedelta(days=step["due_shift"])
-            values["reason"] = "moved"
         # A refused update leaves history as it was; that is also part of the property.
         with contextlib.suppress(ValidationError):
-            store.record_update(values, today=TODAY)
+            store.record_update(update_values(step), today=TODAY)
 
 
-def comparable(frame: pd.DataFrame) -> list[dict]:
-    return frame[STATE].astype(object).where(frame[STATE].notna(), None).to_dict("records")
+REPLAY = profile("replay", examples=40)
 
 
-settings.register_profile(
-    "replay",
-    deadline=None,
-    max_examples=40,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-
-
-@settings(settings.get_profile("replay"))
+@REPLAY
 @given(steps=updates)
 def test_stored_current_row_equals_replay_at_today(tmp_path_factory, steps) -> None:
     store = fresh(tmp_path_factory)
     apply(store, steps)
-    assert comparable(store.current_actions()) == comparable(state_at(store.events(), TODAY))
+    assert comparable(store.current_actions(), STATE) == comparable(
+        state_at(store.events(), TODAY), STATE
+    )
 
 
-@settings(settings.get_profile("replay"))
+@REPLAY
 @given(steps=updates, cut=st.integers(0, (TODAY - START).days))
 def test_state_at_d_ignores_events_after_d(tmp_path_factory, steps, cut) -> None:
     store = fresh(tmp_path_factory)
@@ -101,12 +82,12 @@ def test_state_at_d_ignores_events_after_d(tmp_path_factory, steps, cut) -> None
     events = store.events()
     day = pd.Timestamp(START + timedelta(days=cut))
     only_known = events[events["as_of"] <= day]
-    assert comparable(state_at(events, day)) == comparable(state_at(only_known, day))
+    assert comparable(state_at(events, day), STATE) == comparable(state_at(only_known, day), STATE)
     # and dropping a later event (as if never recorded) changes nothing at D
     later = events[events["as_of"] > day]
     if not later.empty:
-        assert comparable(state_at(events.drop(later.index[0]), day)) == comparable(
-            state_at(events, day)
+        assert comparable(state_at(events.drop(later.index[0]), day), STATE) == comparable(
+            state_at(events, day), STATE
         )
 
 

@@ -20,28 +20,30 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from actionplan import assurance, history
 from actionplan.errors import ValidationError
-from actionplan.quarters import Quarter, quarter_of
-from actionplan.rules import FIGURE_FIELDS
 from actionplan.store import Store, cache, columnar
 from actionplan.store.queries import load_plan, quarter_summaries
 from actionplan.summary import quarter_summary
 
+from .histories import (
+    BACKENDS,
+    START,
+    TODAY,
+    assert_copy_agrees_with_replay,
+    new_store,
+    profile,
+    quarters,
+    update_values,
+)
 from .pg import Cluster
-
-START = date(2024, 4, 1)
-TODAY = date(2025, 6, 30)
 
 steps_strategy = st.lists(
     st.fixed_dictionaries(
@@ -81,35 +83,6 @@ complaints_strategy = st.lists(
     ),
     max_size=8,
 )
-
-
-@pytest.fixture
-def kept(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Copies are saved however small the plan, and the user's cache folder is private."""
-    monkeypatch.setattr(cache, "KEEP_FROM", 0)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
-    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
-
-
-@contextlib.contextmanager
-def new_store(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
-    """A new, initialised plan on the backend (one per hypothesis example)."""
-    if backend == "sqlite":
-        store = Store(tmp_path_factory.mktemp("copy") / "plan.db")
-        name = None
-    else:
-        cluster: Cluster = request.getfixturevalue("pg_cluster")
-        name = cluster.new_database()
-        store = Store(cluster.url(name))
-    store.initialise()
-    try:
-        yield store
-    finally:
-        store.close()
-        if name is not None:
-            request.getfixturevalue("pg_cluster").drop_database(name)
 
 
 def add(
@@ -155,22 +128,7 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
             add(store, "A4", "2024-09-30", "2024-12-31", "complete")
         if number == len(steps) * 3 // 4:
             cache.event_copy(store)  # and once more part-way
-        as_of = START + timedelta(days=step["day"])
-        values = {
-            "action_id": step["action"],
-            "by": "p",
-            "as_of": as_of,
-            "progress": step["progress"],
-            "status": step["status"],
-            "note": step["note"],
-        }
-        if step["due_shift"] is not None:
-            values["due"] = date(2025, 1, 31) + timedelta(days=step["due_shift"])
-            values["reason"] = "moved"
-        if step["start_shift"] is not None:
-            values["start_on"] = as_of + timedelta(days=step["start_shift"])
-        if step["completed_shift"] is not None and step["status"] == "complete":
-            values["completed_on"] = as_of + timedelta(days=step["completed_shift"])
+        values = update_values(step)
         # A refused update (before creation, unknown action, nothing changed) writes nothing.
         with contextlib.suppress(ValidationError):
             store.record_update(values, today=TODAY)
@@ -220,48 +178,15 @@ def write_history(store: Store, steps: list[dict], complaints: list[dict]) -> No
         store.add_compliment({"id": f"K{number}", "received_on": received.isoformat()})
 
 
-def quarters() -> list[Quarter]:
-    quarter = quarter_of(START - timedelta(days=1))
-    found = []
-    while quarter.start <= TODAY + timedelta(days=92):
-        found.append(quarter)
-        quarter = quarter.next()
-    return found
-
-
-def comparable(frame: pd.DataFrame) -> list[dict]:
-    """A state frame's figure columns as plain values (the copy's status is categorical)."""
-    columns = list(columnar.STATE_COLUMNS)
-    return frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
-
-
-settings.register_profile(
-    "copy",
-    deadline=None,
-    max_examples=25,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-@settings(settings.get_profile("copy"))
+@BACKENDS
+@profile("copy", examples=25)
 @given(steps=steps_strategy, complaints=complaints_strategy)
 def test_summary_from_the_copy_equals_replay_at_every_quarter(
     backend, request, tmp_path_factory, kept, steps, complaints
 ) -> None:
     with new_store(backend, request, tmp_path_factory) as store:
         write_history(store, steps, complaints)
-        every = quarters()
-        ends = sorted({day for q in every for day in (q.end, q.previous().end)})
-        events = store.events(fields=FIGURE_FIELDS)
-        from_copy = cache.states_at(store, ends)
-        for end in ends:
-            replayed = assurance.with_verified(history.state_at(events, end), events, end)
-            assert comparable(from_copy[end]) == comparable(replayed), end
-        data = load_plan(store)
-        assert quarter_summaries(store, every) == [quarter_summary(data, q) for q in every]
+        assert_copy_agrees_with_replay(store)
 
 
 # -- a kept copy never makes a figure wrong ---------------------------------------

@@ -17,19 +17,23 @@ import contextlib
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
-from actionplan import assurance, history
+from actionplan import assurance
 from actionplan.errors import NotPermittedError, ValidationError
-from actionplan.rules import FIGURE_FIELDS
 from actionplan.store import Store, cache
 from actionplan.store.evidence import add_evidence
 from actionplan.store.people import add_person
-from actionplan.store.queries import load_plan, quarter_summaries
-from actionplan.summary import quarter_summary
 
-from .test_summary_copy import START, TODAY, comparable, kept, new_store, quarters  # noqa: F401
+from .histories import (
+    BACKENDS,
+    START,
+    TODAY,
+    assert_copy_agrees_with_replay,
+    new_store,
+    profile,
+)
 
 pytestmark = pytest.mark.usefixtures("kept")
 
@@ -113,18 +117,8 @@ def do_step(store: Store, step: dict, monkeypatch: pytest.MonkeyPatch) -> None:
         store.record_update(values, today=TODAY)
 
 
-settings.register_profile(
-    "copy-assurance",
-    deadline=None,
-    max_examples=20,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-@settings(settings.get_profile("copy-assurance"))
+@BACKENDS
+@profile("copy-assurance", examples=20)
 @given(steps=steps_strategy)
 def test_assurance_figures_from_the_copy_equal_replay_at_every_quarter(
     backend, request, tmp_path_factory, monkeypatch, steps
@@ -132,15 +126,7 @@ def test_assurance_figures_from_the_copy_equal_replay_at_every_quarter(
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     with new_store(backend, request, tmp_path_factory) as store:
         write_history(store, steps, monkeypatch)
-        every = quarters()
-        ends = sorted({day for q in every for day in (q.end, q.previous().end)})
-        events = store.events(fields=FIGURE_FIELDS)
-        from_copy = cache.states_at(store, ends)
-        for end in ends:
-            replayed = assurance.with_verified(history.state_at(events, end), events, end)
-            assert comparable(from_copy[end]) == comparable(replayed), end
-        data = load_plan(store)
-        assert quarter_summaries(store, every) == [quarter_summary(data, q) for q in every]
+        events = assert_copy_agrees_with_replay(store)
         kinds = set(events["kind"])
         for kind in kinds & set(assurance.EVENT_KINDS[2:]):
             event(f"history holds a {kind}")
