@@ -267,3 +267,37 @@ def test_command_on_a_missing_database_says_to_init(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "list"])
     assert result.exit_code == 1
     assert "run `actionplan init` first" in result.stderr
+
+
+LONG_TITLE = "Commission additional best interests assessor capacity for the whole county"
+
+
+@pytest.mark.parametrize("columns", [80, 50])
+def test_list_on_a_narrow_terminal_gives_each_action_a_block_with_words_whole(
+    plan: Store, columns: int
+) -> None:
+    add_action(plan, "A1", "2024-12-31", "2024-04-01", status="at_risk", progress=55)
+    add_action(plan, "A2", "2024-12-31", "2024-04-01", title=LONG_TITLE, owner="Carers Lead")
+    result = CliRunner().invoke(cli, ["--db", plan.url, "list"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+
+    assert all(len(line) <= columns for line in lines)
+    assert lines[0] == "2 actions, most urgent first"
+    block = lines[lines.index(next(line for line in lines if line.startswith("A2 "))) :]
+    block = block[: block.index("")]
+    assert " ".join(line.strip() for line in block).startswith(
+        "A2  " + LONG_TITLE + " Carers Lead · due 2024-12-31"
+    ), "every word of the title whole, in order, then the owner and the due date"
+    assert "2024-12-31" in result.stdout  # never split at its hyphens
+    assert any("At risk, 55% done" in line for line in lines)
+    assert "┃" not in result.stdout
+
+
+def test_list_on_a_wide_terminal_is_a_table(one_action: Store) -> None:
+    result = CliRunner().invoke(cli, ["--db", one_action.url, "list"], env={"COLUMNS": "140"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "title" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == [
+        "id", "title", "owner", "due", "status", "done", "RAG", "schedule"
+    ]  # fmt: skip

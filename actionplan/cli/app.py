@@ -212,6 +212,45 @@ def print_table(
     Console().print(table)
 
 
+def print_blocks(
+    title: str, blocks: Iterable[tuple[str, Sequence[str]]], caption: str | None = None
+) -> None:
+    """Records as one block each: the key on the left, then one line per part, wrapped by words.
+
+    For terminals too narrow for a table of many columns, where every column
+    would shrink until words break mid-word. Each part (a title; the owner and
+    due date; the RAG...) starts a line of its own (as does each line of a text
+    typed on several), wrapped at spaces only (a date or an id is never split
+    at its hyphens), and a blank line separates the records. Text is made safe as in `print_table`.
+    """
+    import textwrap
+
+    width = terminal_width()
+    shown = [(terminal_text(key), [terminal_text(line) for line in lines]) for key, lines in blocks]
+    indent = max((len(key) for key, _ in shown), default=0) + 2
+    wrap = textwrap.TextWrapper(width=max(width - indent, 20), break_on_hyphens=False)
+    out = [terminal_text(title)]
+    for key, lines in shown:
+        wrapped = [
+            piece for line in lines for part in line.splitlines() for piece in wrap.wrap(part)
+        ] or [""]
+        out.append("")
+        out.extend(
+            (key.ljust(indent) if number == 0 else " " * indent) + piece
+            for number, piece in enumerate(wrapped)
+        )
+    if caption:
+        out.extend(["", *textwrap.wrap(caption, width=max(width, 20))])
+    click.echo("\n".join(out))
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns (`COLUMNS`, else 80 when output is not a terminal)."""
+    from rich.console import Console
+
+    return Console().width
+
+
 def terminal_text(text: str) -> str:
     """Text safe to print: control characters (escape sequences, bells) shown as `\\x1b`.
 

@@ -6,7 +6,21 @@ from typing import Any
 
 import click
 
-from .app import BY_HELP, QUARTER_HELP, command, open_plan, plan_store, print_json, print_table
+from .app import (
+    BY_HELP,
+    QUARTER_HELP,
+    command,
+    open_plan,
+    plan_store,
+    print_blocks,
+    print_json,
+    print_table,
+    terminal_width,
+)
+
+#: Below this many columns `list` prints a block per action: its table's eight
+#: columns left the title a few letters wide, broken mid-word.
+WIDE_LIST = 110
 
 
 @command("init")
@@ -214,8 +228,35 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     if as_json:
         print_json(rows)
         return
+    title = counted(len(rows), "action")
+    if terminal_width() < WIDE_LIST:
+        print_blocks(
+            f"{title}, most urgent first",
+            [
+                (
+                    row["id"],
+                    [
+                        row["title"],
+                        f"{row['owner']} · due {row['due']}",
+                        f"{word(row['status'])}, {row['progress']}% done · RAG {word(row['rag'])}",
+                        " · ".join(
+                            part
+                            for part in (
+                                row["schedule_rag"]
+                                and f"Schedule {word(row['schedule_rag']).lower()}",
+                                row["not_updated"] and "not updated this quarter",
+                            )
+                            if part
+                        ),
+                    ],
+                )
+                for row in rows
+            ],
+            caption="Schedule: what the dates suggest. A wider terminal shows a table.",
+        )
+        return
     print_table(
-        counted(len(rows), "action"),
+        title,
         ("id", "title", "owner", "due", "status", "done", "RAG", "schedule"),
         [
             (
@@ -230,8 +271,6 @@ def list_actions(ctx: click.Context, as_json: bool, **filters: Any) -> None:
             )
             for row in rows
         ],
-        # Words wrap in status and RAG ("Not / started") so that the title and
-        # owner keep room on an 80-column terminal.
         whole=("id", "due", "done", "schedule"),
         right=("done",),
         caption="done: progress; schedule: what the dates suggest; * not updated this quarter",
