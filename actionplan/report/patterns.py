@@ -126,7 +126,8 @@ def draw(
     centres = dots(hatch, box)
     if centres:
         xs, ys = zip(*(to_data(x, y) for x, y in centres), strict=True)
-        (markers,) = axes.plot(xs, ys, scalex=False, scaley=False, **_dot_style(hatch))
+        markers = Line2D(xs, ys, **_dot_style(hatch))
+        axes.add_artist(markers)
         artists.append(markers)
     for artist in artists:
         artist.set_clip_path(patch)
