@@ -97,7 +97,9 @@ def _segment(
     Added as a plain rectangle: `bar` and `barh` cost a millisecond a segment
     in argument handling and data limits, and the charts set their limits anyway.
     """
-    segment = Rectangle(corner, width, height, facecolor=style.fill, edgecolor="white", linewidth=0.8)
+    segment = Rectangle(
+        corner, width, height, facecolor=style.fill, edgecolor="white", linewidth=0.8
+    )
     axes.add_artist(segment)
     return segment
 

@@ -17,18 +17,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path
 
 #: Distance between lines (or dots) of a single-letter pattern, in points.
 SPACING = 12.0
 #: The colour the pattern is drawn in, over the fill.
 INK = "white"
 LINE_WIDTH = 1.0
+#: Width of a dot's (or ring's) outline, in points.
+DOT_EDGE = 0.8
 _MARKERS = {".": ("o", 2.6, True), "o": ("o", 3.4, False), "*": ("*", 4.5, True)}
 _ANGLES = {"/": (45,), "\\": (-45,), "-": (0,), "|": (90,), "x": (45, -45), "+": (0, 90)}
 
@@ -80,23 +83,48 @@ def dots(hatch: str, box: Box) -> list[Point]:
     return found
 
 
-def _dot_style(hatch: str) -> dict[str, object]:
-    """How a dotted pattern's dots are drawn, in a chart and in its legend alike."""
-    marker, size, filled = _MARKERS[hatch[0]]
-    return {
-        "linestyle": "none",
-        "marker": marker,
-        "markersize": size,
-        "markerfacecolor": INK if filled else "none",
-        "markeredgecolor": INK,
-        "markeredgewidth": 0.8,
-    }
-
-
 def _grid(low: float, high: float, step: float) -> list[float]:
     first = math.floor(low / step)
     last = math.ceil(high / step)
     return [index * step for index in range(first, last + 1)]
+
+
+def _shapes(hatch: str, box: Box, to_data: Callable) -> list[Artist]:
+    """The pattern over `box` as at most two artists (its lines, its dots), in `to_data`'s units.
+
+    A pattern's lines are one path, not a collection: the SVG backend writes
+    every line of a collection as an element of its own (a chart has hundreds),
+    which took a sixth of a chart's time. Dots stay markers: an SVG `<use>` of
+    one marker is smaller and quicker to write than each dot's outline.
+    """
+    found: list[Artist] = []
+    segments = lines(hatch, box)
+    if segments:
+        ends = np.asarray(segments, dtype=float).reshape(-1, 2)
+        path = Path(
+            np.column_stack(to_data(ends[:, 0], ends[:, 1])),
+            np.tile([Path.MOVETO, Path.LINETO], len(segments)),
+        )
+        # Simplifying a long path could drop or join the pattern's separate lines.
+        path.should_simplify = False
+        found.append(
+            PathPatch(path, facecolor="none", edgecolor=INK, linewidth=LINE_WIDTH, zorder=2)
+        )
+    centres = dots(hatch, box)
+    if centres:
+        marker, size, filled = _MARKERS[hatch[0]]
+        found.append(
+            Line2D(
+                *to_data(*np.asarray(centres, dtype=float).T),
+                linestyle="none",
+                marker=marker,
+                markersize=size,
+                markerfacecolor=INK if filled else "none",
+                markeredgecolor=INK,
+                markeredgewidth=DOT_EDGE,
+            )
+        )
+    return found
 
 
 def draw(
@@ -112,25 +140,16 @@ def draw(
         axes: where the bar is.
         patch: the bar (its outline clips the pattern).
         hatch: the palette entry's pattern.
-        to_data: turns a point in points into data coordinates.
+        to_data: turns a point in points into data coordinates (also given arrays).
         box: the bar's extent in points (x0, y0, x1, y1).
     """
     artists: list[Artist] = []
     if not hatch:
         return artists
-    segments = [(to_data(*a), to_data(*b)) for a, b in lines(hatch, box)]
-    if segments:
-        collection = LineCollection(segments, colors=INK, linewidths=LINE_WIDTH)
-        axes.add_collection(collection, autolim=False)
-        artists.append(collection)
-    centres = dots(hatch, box)
-    if centres:
-        xs, ys = zip(*(to_data(x, y) for x, y in centres), strict=True)
-        markers = Line2D(xs, ys, **_dot_style(hatch))
-        axes.add_artist(markers)
-        artists.append(markers)
-    for artist in artists:
-        artist.set_clip_path(patch)
+    for shape in _shapes(hatch, box, to_data):
+        axes.add_artist(shape)
+        shape.set_clip_path(patch)
+        artists.append(shape)
     return artists
 
 
@@ -154,17 +173,10 @@ class Swatch(HandlerBase):
         artists: list[Artist] = [rectangle]
         if not self.hatch:
             return artists
-        segments = lines(self.hatch, box)
-        if segments:
-            artists.append(
-                LineCollection(segments, colors=INK, linewidths=LINE_WIDTH, transform=trans)
-            )
-        centres = dots(self.hatch, box)
-        if centres:
-            xs, ys = zip(*centres, strict=True)
-            artists.append(Line2D(xs, ys, transform=trans, **_dot_style(self.hatch)))
-        for artist in artists[1:]:
-            artist.set_clip_path(rectangle)
+        for shape in _shapes(self.hatch, box, lambda x, y: (x, y)):
+            shape.set_transform(trans)
+            shape.set_clip_path(rectangle)
+            artists.append(shape)
         return artists
 
 
