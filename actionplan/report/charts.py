@@ -62,6 +62,10 @@ MARGIN = 0.1
 #: Above this many quarters, a trend is drawn as horizontal bars, one row per quarter.
 MOST_COLUMNS = 12
 
+#: Digits past a number's second decimal, and line breaks with their indent, dropped from an SVG.
+_DIGITS = re.compile(r"(?<=\d\.\d\d)\d+")
+_LINE_BREAKS = re.compile(r"\n\s*")
+
 _STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "actionplan",
@@ -127,7 +131,7 @@ class Drawing:
                 metadata={"Date": None},
             )
         # Two decimals of a point are finer than any screen or printer shows.
-        svg = re.sub(r"(\d\.\d\d)\d+", r"\1", re.sub(r"\n\s*", " ", buffer.getvalue()))
+        svg = _DIGITS.sub("", _LINE_BREAKS.sub(" ", buffer.getvalue()))
         size = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
         if size:
             width, height = (float(value) * 96 / 72 for value in size.groups())
