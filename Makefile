@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@# Compiled now, as an install compiles a package, so that every command and
+	@# report kernel starts from bytecode even where PYTHONDONTWRITEBYTECODE is set.
+	@$(BIN)/python -m compileall -q actionplan > /dev/null
 	@touch $(STAMP)
 
 $(DB): | $(STAMP)
