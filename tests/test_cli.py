@@ -301,3 +301,31 @@ def test_list_on_a_wide_terminal_is_a_table(one_action: Store) -> None:
     assert [cell.strip() for cell in header.strip("┃").split("┃")] == [
         "id", "title", "owner", "due", "status", "done", "RAG", "schedule"
     ]  # fmt: skip
+
+
+def test_history_on_a_narrow_terminal_gives_each_event_a_block(one_action: Store) -> None:
+    one_action.record_update(
+        {
+            "action_id": "A1",
+            "by": "Head of Assessment",
+            "as_of": "2024-05-02",
+            "progress": 45,
+            "note": "Waiting list reviewed with the team and the worst cases moved up",
+        }
+    )
+    result = CliRunner().invoke(
+        cli, ["--db", one_action.url, "history", "A1"], env={"COLUMNS": "60"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[0] == "History of A1, oldest first"
+    block = lines[lines.index(next(line for line in lines if line.startswith("v2 "))) :]
+    block = block[: block.index("")]
+    assert block[0].startswith("v2  2024-05-02, recorded ")
+    assert "by Head of Assessment" in " ".join(line.strip() for line in block)
+    assert "    progress: 20 -> 45" in block, "each change on a line of its own"
+    assert " ".join(line.strip() for line in block).endswith(
+        "Note: Waiting list reviewed with the team and the worst cases moved up"
+    )

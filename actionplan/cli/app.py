@@ -221,14 +221,17 @@ def print_blocks(
     would shrink until words break mid-word. Each part (a title; the owner and
     due date; the RAG...) starts a line of its own (as does each line of a text
     typed on several), wrapped at spaces only (a date or an id is never split
-    at its hyphens), and a blank line separates the records. Text is made safe as in `print_table`.
+    at its hyphens) with its further lines indented, and a blank line
+    separates the records. Text is made safe as in `print_table`.
     """
     import textwrap
 
     width = terminal_width()
     shown = [(terminal_text(key), [terminal_text(line) for line in lines]) for key, lines in blocks]
     indent = max((len(key) for key, _ in shown), default=0) + 2
-    wrap = textwrap.TextWrapper(width=max(width - indent, 20), break_on_hyphens=False)
+    wrap = textwrap.TextWrapper(
+        width=max(width - indent, 20), subsequent_indent="  ", break_on_hyphens=False
+    )
     out = [terminal_text(title)]
     for key, lines in shown:
         wrapped = [

@@ -18,9 +18,11 @@ from .app import (
     terminal_width,
 )
 
-#: Below this many columns `list` prints a block per action: its table's eight
-#: columns left the title a few letters wide, broken mid-word.
+#: Below this many columns `list` prints a block per action, and `history` one
+#: per event: their tables (eight and seven columns) left titles and changes a
+#: few letters wide, broken mid-word.
 WIDE_LIST = 110
+WIDE_HISTORY = 150
 
 
 @command("init")
@@ -180,6 +182,29 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
     events = open_plan(ctx).history(action_id)
     if as_json:
         print_json(events)
+        return
+    if terminal_width() < WIDE_HISTORY:
+        print_blocks(
+            f"History of {action_id}, oldest first",
+            [
+                (
+                    f"v{event['version']}",
+                    [
+                        f"{event['as_of']}, recorded "
+                        f"{event['recorded_at'][:19].replace('T', ' ')} UTC by {event['by']}",
+                        *(
+                            f"{field}: {change['old']} -> {change['new']}"
+                            for field, change in event["changes"].items()
+                        ),
+                        *([f"Reason: {event['reason']}"] if event["reason"] else []),
+                        *([f"Note: {event['note']}"] if event["note"] else []),
+                    ],
+                )
+                for event in events
+            ],
+            caption="Each version: the day it describes (as of), when and by whom it was "
+            "recorded, then what it changed. A wider terminal shows a table.",
+        )
         return
     print_table(
         f"History of {action_id}",
