@@ -69,6 +69,38 @@ def test_people_add_list_and_set_through_the_cli(team: Store) -> None:
     assert (code, out.strip()) == (0, "Changed ola (Ola Officer): lead, inactive")
 
 
+def test_people_on_a_narrow_terminal_are_blocks_with_names_and_emails_whole(team: Store) -> None:
+    run(team, "mona", "people", "set", "ola", "--inactive")
+    for args in (["people", "list"], ["people", "history", "ola"]):
+        result = CliRunner().invoke(
+            cli,
+            ["--db", team.url, *args],
+            env={"ACTIONPLAN_USER": "mona", "JUPYTERHUB_USER": "", "COLUMNS": "60"},
+        )
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert all(len(line) <= 60 for line in lines)
+        assert "┃" not in result.stdout
+    listed = (
+        CliRunner()
+        .invoke(
+            cli,
+            ["--db", team.url, "people", "list"],
+            env={"ACTIONPLAN_USER": "mona", "COLUMNS": "60"},
+        )
+        .stdout.splitlines()
+    )
+    ola = listed[listed.index(next(line for line in listed if line.startswith("ola "))) :]
+    ola = ola[: ola.index("")] if "" in ola else ola
+    assert [line.strip() for line in ola] == [
+        "ola   Ola Officer · officer · no longer active",
+        "Owns: Carers Lead; Head of Finance",
+        "ola@example.org",
+    ]
+    assert any(line.startswith("v2  change, recorded ") for line in lines)
+    assert "    active: True -> False" in lines
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -7,10 +7,21 @@ from typing import Any
 
 import click
 
-from .app import cli, command, open_plan, print_json, print_table
+from .app import (
+    cli,
+    command,
+    open_plan,
+    print_blocks,
+    print_json,
+    print_table,
+    terminal_width,
+)
 
 ROLE_HELP = "viewer, officer, lead or manager."
 OWNS_HELP = 'Owner names they answer for, ";"-separated (e.g. "Carers Lead;Head of Finance").'
+#: Below this many columns `people list` and `people history` print a block per
+#: person or version: their tables broke owner names and emails mid-word at 80.
+WIDE_PEOPLE = 130
 
 
 @cli.group("people")
@@ -87,6 +98,23 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     if not found:
         click.echo("Nobody is registered: whoever runs actionplan may do everything.")
         return
+    if terminal_width() < WIDE_PEOPLE:
+        print_blocks(
+            f"{len(found)} people",
+            [
+                (
+                    p.login,
+                    [
+                        f"{p.name} · {p.role}" + ("" if p.active else " · no longer active"),
+                        *([f"Owns: {'; '.join(p.owns)}"] if p.owns else []),
+                        *([f"Team: {p.team}"] if p.team else []),
+                        *([p.email] if p.email else []),
+                    ],
+                )
+                for p in found
+            ],
+        )
+        return
     print_table(
         f"{len(found)} people",
         ("login", "name", "role", "owns", "team", "email", "active"),
@@ -117,6 +145,25 @@ def history(ctx: click.Context, login: str, as_json: bool) -> None:
     events = person_history(open_plan(ctx), login)
     if as_json:
         print_json(events)
+        return
+    if terminal_width() < WIDE_PEOPLE:
+        print_blocks(
+            f"History of {login.strip().lower()}, oldest first",
+            [
+                (
+                    f"v{event['version']}",
+                    [
+                        f"{event['kind']}, recorded "
+                        f"{event['recorded_at'][:19].replace('T', ' ')} UTC by {event['by']}",
+                        *(
+                            f"{name}: {change['old']} -> {change['new']}"
+                            for name, change in event["changes"].items()
+                        ),
+                    ],
+                )
+                for event in events
+            ],
+        )
         return
     print_table(
         f"History of {login.strip().lower()}",
