@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
@@ -245,6 +245,21 @@ def print_blocks(
     if caption:
         out.extend(["", *textwrap.wrap(caption, width=max(width, 20))])
     click.echo("\n".join(out))
+
+
+def event_lines(heading: str, event: Mapping[str, Any]) -> list[str]:
+    """A recorded event as `print_blocks` lines: what it is, when and by whom, then a line a change.
+
+    `event` is a history event as `--json` gives it (`recorded_at`, `by`, `changes`).
+    """
+    recorded = str(event["recorded_at"])[:19].replace("T", " ")
+    return [
+        f"{heading}, recorded {recorded} UTC by {event['by']}",
+        *(
+            f"{name}: {change['old']} -> {change['new']}"
+            for name, change in event["changes"].items()
+        ),
+    ]
 
 
 def terminal_width() -> int:

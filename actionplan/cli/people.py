@@ -10,6 +10,7 @@ import click
 from .app import (
     cli,
     command,
+    event_lines,
     open_plan,
     print_blocks,
     print_json,
@@ -152,14 +153,7 @@ def history(ctx: click.Context, login: str, as_json: bool) -> None:
             [
                 (
                     f"v{event['version']}",
-                    [
-                        f"{event['kind']}, recorded "
-                        f"{event['recorded_at'][:19].replace('T', ' ')} UTC by {event['by']}",
-                        *(
-                            f"{name}: {change['old']} -> {change['new']}"
-                            for name, change in event["changes"].items()
-                        ),
-                    ],
+                    event_lines(event["kind"], event),
                 )
                 for event in events
             ],

@@ -10,6 +10,7 @@ from .app import (
     BY_HELP,
     QUARTER_HELP,
     command,
+    event_lines,
     open_plan,
     plan_store,
     print_blocks,
@@ -190,12 +191,7 @@ def show_history(ctx: click.Context, action_id: str, as_json: bool) -> None:
                 (
                     f"v{event['version']}",
                     [
-                        f"{event['as_of']}, recorded "
-                        f"{event['recorded_at'][:19].replace('T', ' ')} UTC by {event['by']}",
-                        *(
-                            f"{field}: {change['old']} -> {change['new']}"
-                            for field, change in event["changes"].items()
-                        ),
+                        *event_lines(event["as_of"], event),
                         *([f"Reason: {event['reason']}"] if event["reason"] else []),
                         *([f"Note: {event['note']}"] if event["note"] else []),
                     ],
