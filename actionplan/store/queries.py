@@ -171,32 +171,27 @@ def quarter_summaries(store: Store, quarters: list[Quarter]) -> list[dict[str, A
     plan's summary reads a few thousand rows, not a million. The figures
     themselves are `summary.summary_of`, as for a plan in memory.
     """
+    if not quarters:
+        return []
     days = {day for quarter in quarters for day in (quarter.end, quarter.previous().end)}
     deadlines = store.deadline_settings()
     with ThreadPoolExecutor(max_workers=1) as reader:
-        if len(quarters) > 1:
-            # One read for them all, narrowed per quarter in memory; on its own
-            # thread, since the database does much of it without Python's lock
-            # while this thread replays the quarter ends (a national plan: 300,000
-            # complaints read in about 2 s beside 0.7 s of replay).
-            reading = reader.submit(
-                store.complaints_between,
-                min(q.start for q in quarters),
-                max(q.end for q in quarters),
-                deadlines,
-            )
+        # One read of the complaints for every quarter, narrowed to each in memory
+        # by the same rule; on its own thread, since the database does much of it
+        # without Python's lock while this thread replays the quarter ends (a
+        # national plan: 300,000 complaints read in about 2 s beside 0.7 s of replay).
+        reading = reader.submit(
+            store.complaints_between,
+            min(q.start for q in quarters),
+            max(q.end for q in quarters),
+            deadlines,
+        )
         copy = cache.event_copy(store)
         states = {day: copy.state_at(day) for day in sorted(days)}
-        if len(quarters) > 1:
-            read = reading.result()
+        read = reading.result()
     found = []
     for quarter in quarters:
-        if len(quarters) > 1:
-            complaints, compliments = counted_between(*read, quarter.start, quarter.end, deadlines)
-        else:
-            complaints, compliments = store.complaints_between(
-                quarter.start, quarter.end, deadlines
-            )
+        complaints, compliments = counted_between(*read, quarter.start, quarter.end, deadlines)
         found.append(
             summary_of(
                 quarter,
